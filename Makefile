@@ -1,0 +1,75 @@
+# The command surface of the platform (README: "make run", "make test").
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON_BIN ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+PORT ?= 8000
+MANAGE := $(PY) manage.py
+# Tests run on PostgreSQL and Redis (installed on the project's machines); override as needed.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/sas_platform
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+PYTEST_ARGS ?=
+
+.PHONY: help install venv system-deps migrate run test test-unit test-e2e lint fmt check-migrations bench clean
+
+help:
+	@echo "make run     installe tout et lance la démo (web + worker + beat) sur http://127.0.0.1:$(PORT)"
+	@echo "make test    installe tout et lance toute la suite de tests (unitaires, intégration, navigateur)"
+	@echo "make install environnement, dépendances, migrations, référentiel géographique"
+	@echo "make lint    ruff check + ruff format --check + makemigrations --check"
+	@echo "make bench   mesures de performance (résultats dans bench/results/)"
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(PY) || $(PYTHON_BIN) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e '.[dev]'
+	@touch $@
+
+venv: $(VENV)/.installed
+
+# Browser tests drive Debian's Chromium; install it only where it is missing (never a download by Playwright).
+system-deps:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		echo "Installation de Chromium (Debian) pour les tests navigateur..."; \
+		if [ "$$(id -u)" = "0" ]; then apt-get update -qq && apt-get install -y -qq chromium; \
+		else sudo apt-get update -qq && sudo apt-get install -y -qq chromium; fi; \
+	fi
+
+migrate: venv
+	$(MANAGE) migrate --noinput
+
+install: venv system-deps migrate
+	$(MANAGE) load_geography
+	$(MANAGE) sync_periodic_tasks
+
+run: install
+	$(MANAGE) seed_demo
+	@PORT=$(PORT) ./bin/run-demo
+
+test: venv system-deps
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
+		$(PY) -m pytest -n 2 --dist loadfile -m "not e2e" $(PYTEST_ARGS)
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
+		$(PY) -m pytest -m e2e $(PYTEST_ARGS)
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(MANAGE) makemigrations --check --dry-run
+
+fmt: venv
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+check-migrations: venv
+	$(MANAGE) makemigrations --check --dry-run
+
+bench: install
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
+		$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) var

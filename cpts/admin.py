@@ -1,0 +1,1 @@
+"""Admin of `cpts` for support staff (read-mostly)."""

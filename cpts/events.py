@@ -1,0 +1,1 @@
+"""Audit event types and writers of `cpts` (values ``cpts.<event>``)."""

@@ -1,0 +1,1 @@
+"""Application errors of `cpts` (subclasses of ``sas_platform.exceptions.ApplicationError``)."""

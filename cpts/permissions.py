@@ -1,0 +1,1 @@
+"""Named permission functions of `cpts` (``can_<verb>_<thing>(user, obj)``)."""

@@ -1,0 +1,1 @@
+"""Read selectors of `cpts`, scoped by territory (STYLE.md 10)."""

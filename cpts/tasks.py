@@ -1,0 +1,1 @@
+"""Celery tasks of `cpts`: thin, idempotent; the service does the work."""

@@ -1,0 +1,1 @@
+"""Pages of `cpts` (DSFR + HTMX): thin views calling services and selectors."""

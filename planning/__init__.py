@@ -1,0 +1,1 @@
+"""WHEN: agenda sources and connectors, aggregated slots, declared availability, CPTS vacations."""

@@ -1,0 +1,1 @@
+"""Admin of `planning` for support staff (read-mostly)."""

@@ -1,0 +1,1 @@
+"""Application errors of `planning` (subclasses of ``sas_platform.exceptions.ApplicationError``)."""

@@ -1,0 +1,1 @@
+"""Named permission functions of `planning` (``can_<verb>_<thing>(user, obj)``)."""

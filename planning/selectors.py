@@ -1,0 +1,1 @@
+"""Read selectors of `planning`, scoped by territory (STYLE.md 10)."""

@@ -1,0 +1,1 @@
+"""Celery tasks of `planning`: thin, idempotent; the service does the work."""

@@ -1,0 +1,1 @@
+"""Pages of `planning` (DSFR + HTMX): thin views calling services and selectors."""

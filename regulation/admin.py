@@ -1,0 +1,1 @@
+"""Admin of `regulation` for support staff (read-mostly)."""

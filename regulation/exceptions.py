@@ -1,0 +1,1 @@
+"""Application errors of `regulation` (subclasses of ``sas_platform.exceptions.ApplicationError``)."""

@@ -1,0 +1,1 @@
+"""Named permission functions of `regulation` (``can_<verb>_<thing>(user, obj)``)."""

@@ -1,0 +1,1 @@
+"""Read selectors of `regulation`, scoped by territory (STYLE.md 10)."""

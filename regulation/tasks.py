@@ -1,0 +1,1 @@
+"""Celery tasks of `regulation`: thin, idempotent; the service does the work."""

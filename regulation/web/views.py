@@ -1,0 +1,1 @@
+"""Pages of `regulation` (DSFR + HTMX): thin views calling services and selectors."""

@@ -1,0 +1,1 @@
+"""WHO IS PAID WHAT, AND WHY: barèmes, computations, payment periods, bordereaux."""

@@ -1,0 +1,1 @@
+"""Admin of `remuneration` for support staff (read-mostly)."""

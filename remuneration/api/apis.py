@@ -1,0 +1,1 @@
+"""API views of `remuneration`: one class per operation, nested Input/Output serializers."""

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RemunerationConfig(AppConfig):
+    name = "remuneration"
+    verbose_name = "Rémunérations"

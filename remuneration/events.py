@@ -1,0 +1,1 @@
+"""Audit event types and writers of `remuneration` (values ``remuneration.<event>``)."""

@@ -1,0 +1,1 @@
+"""Application errors of `remuneration` (subclasses of ``sas_platform.exceptions.ApplicationError``)."""

@@ -1,0 +1,1 @@
+"""Models of `remuneration` (WHO IS PAID WHAT, AND WHY)."""

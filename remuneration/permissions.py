@@ -1,0 +1,1 @@
+"""Named permission functions of `remuneration` (``can_<verb>_<thing>(user, obj)``)."""

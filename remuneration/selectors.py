@@ -1,0 +1,1 @@
+"""Read selectors of `remuneration`, scoped by territory (STYLE.md 10)."""

@@ -1,0 +1,1 @@
+"""Celery tasks of `remuneration`: thin, idempotent; the service does the work."""

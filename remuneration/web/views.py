@@ -1,0 +1,1 @@
+"""Pages of `remuneration` (DSFR + HTMX): thin views calling services and selectors."""

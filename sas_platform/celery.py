@@ -1,0 +1,28 @@
+"""The Celery application of the platform.
+
+Configuration comes from Django settings (``CELERY_*``); tasks are discovered in each app's
+``tasks.py``. Periodic tasks live in one registry, :data:`PERIODIC_TASKS`, written into
+django-celery-beat's tables by ``python manage.py sync_periodic_tasks`` (run by
+``make install``), where administrators can then edit schedules in the admin.
+"""
+
+from __future__ import annotations
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sas_platform.settings.base")
+
+app = Celery("sas_platform")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+# The single registry of periodic tasks (STYLE.md 7). Each entry: name -> task, schedule.
+# ``every`` is in seconds; a comment says when and why it runs.
+PERIODIC_TASKS: dict[str, dict] = {
+    # Every 10 minutes: record that the worker and beat are alive (shown on /healthz/).
+    "platform-heartbeat": {"task": "sas_platform.tasks.heartbeat", "every": 600},
+    # Every night at 03:15: drop expired sessions so the session table stays small.
+    "platform-clear-sessions": {"task": "sas_platform.tasks.clear_expired_sessions", "crontab": "15 3 * * *"},
+}

@@ -1,0 +1,44 @@
+"""Distance and text helpers for geography (pure functions)."""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+
+EARTH_RADIUS_KM = 6371.0088  # mean Earth radius (IUGG)
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in km between two WGS84 points.
+
+    Marseille (43.2965, 5.3698) to Aix-en-Provence (43.5297, 5.4474) is about 26.6 km.
+    """
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi = phi2 - phi1
+    dlmb = math.radians(lon2 - lon1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlmb / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+def bounding_box(lat: float, lon: float, radius_km: float) -> tuple[float, float, float, float]:
+    """(min_lat, max_lat, min_lon, max_lon) enclosing a circle: a cheap pre-filter for SQL."""
+    dlat = math.degrees(radius_km / EARTH_RADIUS_KM)
+    dlon = math.degrees(radius_km / (EARTH_RADIUS_KM * max(math.cos(math.radians(lat)), 1e-6)))
+    return lat - dlat, lat + dlat, lon - dlon, lon + dlon
+
+
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+def search_key(text: str) -> str:
+    """Accent-, case- and punctuation-insensitive key: ``"L'Île-Rousse"`` → ``"l ile rousse"``.
+
+    ``Saint``/``Sainte`` abbreviations are expanded so ``St-Rémy`` finds ``Saint-Rémy``.
+    """
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    ascii_text = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+    ascii_text = ascii_text.replace("œ", "oe").replace("æ", "ae")
+    words = _NON_ALNUM.sub(" ", ascii_text).split()
+    expanded = [{"st": "saint", "ste": "sainte"}.get(word, word) for word in words]
+    return " ".join(expanded)

@@ -1,0 +1,54 @@
+"""The one ``env`` of the project and helpers that name the variable on any failure.
+
+Settings modules read the environment through :func:`read`, so that a missing or
+malformed variable stops start-up with one line naming it (see ``manage.py``).
+App code never reads the environment: it reads ``django.conf.settings``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+VAR_DIR = BASE_DIR / "var"
+
+env = environ.Env()
+_env_file = BASE_DIR / ".env"
+if _env_file.exists():
+    env.read_env(str(_env_file))
+
+_MISSING = object()
+
+
+class EnvironmentVariableError(ImproperlyConfigured):
+    """A variable is missing or malformed: the message is one line naming it."""
+
+
+def read(name: str, cast: str = "str", default: Any = _MISSING) -> Any:
+    """Read ``name`` from the environment with django-environ's ``cast`` method.
+
+    ``cast`` is one of ``str``, ``bool``, ``int``, ``list``, ``db_url``, ``cache_url``,
+    ``email_url``. Raises :class:`EnvironmentVariableError` with a one-line French message
+    naming the variable when it is missing (and has no default) or cannot be parsed.
+    """
+    method = getattr(env, cast)
+    raw = env.str(name, default=None)
+    if raw is None or raw == "":
+        if default is _MISSING:
+            raise EnvironmentVariableError(f"Variable d'environnement {name} manquante.")
+        return default
+    try:
+        value = method(name)
+    except Exception as exc:  # django-environ raises many kinds (ValueError, KeyError...)
+        raise EnvironmentVariableError(
+            f"Variable d'environnement {name} invalide ({raw!r}) : {exc}".replace("\n", " ")
+        ) from exc
+    if cast == "db_url" and not value.get("ENGINE"):
+        raise EnvironmentVariableError(
+            f"Variable d'environnement {name} invalide ({raw!r}) : schéma inconnu."
+        )
+    return value

@@ -1,0 +1,38 @@
+"""Production settings: ``base`` with the security ``check --deploy`` expects.
+
+Required: ``SECRET_KEY``, ``ALLOWED_HOSTS``, ``DATABASE_URL`` (PostgreSQL), ``REDIS_URL``.
+"""
+
+from sas_platform.settings.base import *  # noqa: F403
+from sas_platform.settings.environment import read
+
+DEBUG = False
+DEMO_MODE = read("DEMO_MODE", "bool", default=False)
+SECRET_KEY = read("SECRET_KEY")
+ALLOWED_HOSTS = read("ALLOWED_HOSTS", "list")
+DATABASES = {"default": read("DATABASE_URL", "db_url")}
+DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+    f"-c statement_timeout={DB_STATEMENT_TIMEOUT_MS} -c lock_timeout={DB_LOCK_TIMEOUT_MS}"  # noqa: F405
+)
+DATABASES["default"]["CONN_MAX_AGE"] = read("DB_CONN_MAX_AGE", "int", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+REDIS_URL = read("REDIS_URL")
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+CELERY_BROKER_URL = read("CELERY_BROKER_URL", default=REDIS_URL)
+CELERY_RESULT_BACKEND = read("CELERY_RESULT_BACKEND", default=REDIS_URL)
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = read("SECURE_SSL_REDIRECT", "bool", default=True)
+SECURE_HSTS_SECONDS = read("SECURE_HSTS_SECONDS", "int", default=31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+X_FRAME_OPTIONS = "DENY"

@@ -1,0 +1,119 @@
+"""What each role sees first on the home page.
+
+A section per role the user holds: a title, what the role does here, the next step and
+the links that exist. Apps enrich these sections as their pages land.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.urls import NoReverseMatch, reverse
+
+from sas_platform.enums import Role
+
+
+@dataclass(frozen=True)
+class HomeLink:
+    label: str
+    url_name: str
+
+
+@dataclass(frozen=True)
+class HomeSection:
+    role: str
+    title: str
+    intro: str
+    empty_state: str
+    links: tuple[HomeLink, ...] = field(default_factory=tuple)
+
+
+SECTIONS: dict[str, HomeSection] = {
+    Role.ARM: HomeSection(
+        Role.ARM,
+        "Prise d'appel",
+        "Vous décrochez les appels du SAS, qualifiez la demande et orientez vers l'AMU ou la médecine générale.",
+        "Aucun appel en cours. Quand un patient appelle, ouvrez un dossier depuis la prise d'appel.",
+    ),
+    Role.REGULATEUR: HomeSection(
+        Role.REGULATEUR,
+        "Régulation de médecine générale",
+        "Vous prenez la décision médicale pour les dossiers orientés vers la médecine générale.",
+        "Aucun dossier n'attend de décision. Les dossiers orientés par les ARM apparaîtront ici.",
+    ),
+    Role.OSNP: HomeSection(
+        Role.OSNP,
+        "Orientation des patients",
+        "Vous exécutez la décision du régulateur : médecin traitant, créneau dans les 48 h ou surnuméraire.",
+        "Aucune orientation en attente. Les dossiers régulés apparaîtront ici.",
+    ),
+    Role.EFFECTEUR: HomeSection(
+        Role.EFFECTEUR,
+        "Ma participation au SAS",
+        "Vous recevez des patients orientés par le SAS, sur vos créneaux ou en surnuméraire.",
+        "Vous n'avez pas encore déclaré votre participation. Déclarez « je participe au SAS » "
+        "et rendez visibles au moins 2 heures de disponibilité par semaine.",
+    ),
+    Role.COORDINATEUR_STRUCTURE: HomeSection(
+        Role.COORDINATEUR_STRUCTURE,
+        "Ma structure",
+        "Vous gérez les membres de votre structure, leur participation et les demandes du SAS.",
+        "Aucune demande du SAS en attente. Vérifiez que vos membres et vos coordonnées sont à jour.",
+    ),
+    Role.AGENT_CPAM: HomeSection(
+        Role.AGENT_CPAM,
+        "Rémunérations",
+        "Vous contrôlez et payez les indicateurs 8 et 9, les heures de régulation et les missions ACI.",
+        "Aucune période de paiement ouverte. Les bordereaux apparaîtront quand une période sera calculée.",
+    ),
+    Role.AGENT_ARS: HomeSection(
+        Role.AGENT_ARS,
+        "Pilotage du territoire",
+        "Vous validez les heures de régulation et suivez l'activité du SAS de votre territoire.",
+        "Aucun bordereau à valider pour le moment.",
+    ),
+    Role.ADMIN_SAS: HomeSection(
+        Role.ADMIN_SAS,
+        "Administration du SAS",
+        "Vous gérez les comptes, les structures et les paramètres de votre SAS.",
+        "Commencez par vérifier les comptes de votre territoire et le journal d'audit.",
+        (HomeLink("Administration", "admin:index"),),
+    ),
+    Role.ADMIN_PLATEFORME: HomeSection(
+        Role.ADMIN_PLATEFORME,
+        "Administration de la plateforme",
+        "Vous gérez les territoires, les référentiels, les tâches planifiées et la santé de la plateforme.",
+        "Surveillez l'état des services et les tâches planifiées.",
+        (
+            HomeLink("Administration", "admin:index"),
+            HomeLink("Tâches planifiées", "admin:django_celery_beat_periodictask_changelist"),
+            HomeLink("Documentation de l'API", "swagger-ui"),
+        ),
+    ),
+}
+
+
+def home_sections_for(user) -> list[dict]:
+    """Sections for the roles the user holds, in the order of :class:`Role`."""
+    sections = []
+    for role in Role:
+        if role.value not in user.role_codes:
+            continue
+        section = SECTIONS[role]
+        links = []
+        for link in section.links:
+            try:
+                links.append({"label": link.label, "url": reverse(link.url_name)})
+            except NoReverseMatch:
+                continue
+        sections.append(
+            {
+                "role": role.value,
+                "role_label": role.label,
+                "title": section.title,
+                "intro": section.intro,
+                "empty_state": section.empty_state,
+                "links": links,
+            }
+        )
+    return sections

@@ -1,0 +1,112 @@
+"""Pages of the shared kernel: home by role, log-in/out, password reset, health, autocomplete."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from sas_platform.api.exceptions import error_body
+from sas_platform.enums import Role
+from sas_platform.health import health_report
+from sas_platform.selectors import communes_search, territories_for_user
+from sas_platform.web.forms import LoginForm, ResetRequestForm, ResetSetPasswordForm
+from sas_platform.web.home import home_sections_for
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Each role lands on what it needs; empty states say what to do next."""
+    user = request.user
+    return render(
+        request,
+        "sas_platform/home.html",
+        {
+            "title": "Accueil",
+            "sections": home_sections_for(user),
+            "territories": list(territories_for_user(user=user)),
+            "has_role": bool(user.role_codes),
+        },
+    )
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    template_name = "sas_platform/login.html"
+    redirect_authenticated_user = True
+    extra_context = {"title": "Connexion"}
+
+
+class LogoutView(auth_views.LogoutView):
+    pass
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = ResetRequestForm
+    template_name = "sas_platform/password_reset_form.html"
+    email_template_name = "sas_platform/email/password_reset.txt"
+    subject_template_name = "sas_platform/email/password_reset_subject.txt"
+    success_url = reverse_lazy("password_reset_done")
+    extra_context = {"title": "Mot de passe oublié"}
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "sas_platform/password_reset_done.html"
+    extra_context = {"title": "Courriel envoyé"}
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = ResetSetPasswordForm
+    template_name = "sas_platform/password_reset_confirm.html"
+    success_url = reverse_lazy("password_reset_complete")
+    extra_context = {"title": "Nouveau mot de passe"}
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "sas_platform/password_reset_complete.html"
+    extra_context = {"title": "Mot de passe modifié"}
+
+
+def lockout_response(request: HttpRequest, credentials: dict | None = None, *args, **kwargs) -> HttpResponse:
+    """django-axes lock-out: same answer whatever the account, French, status 429."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            error_body(f"Trop de tentatives : réessayez dans {minutes} minutes.", "locked_out"), status=429
+        )
+    return render(
+        request,
+        "sas_platform/locked_out.html",
+        {"title": "Connexion bloquée", "minutes": minutes},
+        status=429,
+    )
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """200 when database, cache and broker answer; 503 naming the part that failed."""
+    ok, parts = health_report()
+    return JsonResponse({"status": "ok" if ok else "error", "checks": parts}, status=200 if ok else 503)
+
+
+@login_required
+@require_GET
+def commune_autocomplete(request: HttpRequest) -> HttpResponse:
+    """HTMX partial: communes matching ``q`` (name or postal code), for any commune field."""
+    query = request.GET.get("q", "").strip()
+    communes = communes_search(query=query, limit=10) if len(query) >= 2 else []
+    return render(
+        request,
+        "sas_platform/partials/commune_options.html",
+        {"communes": communes, "query": query, "target": request.GET.get("target", "")},
+    )
+
+
+def role_label(code: str) -> str:
+    return Role(code).label

@@ -1,0 +1,92 @@
+"""Browser journeys: Playwright driving Debian's Chromium against Django's live server.
+
+Never downloads a browser: the executable is ``/usr/bin/chromium`` (see NOTES.md). Each test
+runs in a transactional database (flushed after it), so :func:`demo_world` rebuilds the demo
+territory (geography of the Bouches-du-Rhône + ``seed_demo``) for each test that needs it.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from sas_platform.demo import DEMO_PASSWORD
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+
+SCREENSHOTS = Path(__file__).parent / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "headless": True,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {
+        **browser_context_args,
+        "locale": "fr-FR",
+        "timezone_id": "Europe/Paris",
+        "viewport": {"width": 1280, "height": 900},
+    }
+
+
+@pytest.fixture
+def demo_world(transactional_db):
+    """Geography of département 13 and the whole demo (every app's registered steps)."""
+    from sas_platform.demo import demo_seed
+    from sas_platform.services import geography_load
+
+    geography_load(departements={"13"})
+    return demo_seed()
+
+
+@pytest.fixture
+def login(live_server):
+    """``login(page, "osnp@demo.sas")`` signs in through the real form and lands on the home page."""
+
+    def _login(page, email: str, password: str = DEMO_PASSWORD):
+        page.goto(f"{live_server.url}/connexion/")
+        page.get_by_label("Adresse électronique").fill(email)
+        page.get_by_label("Mot de passe").fill(password)
+        page.get_by_role("button", name="Se connecter").click()
+        page.wait_for_load_state("networkidle")
+        return page
+
+    return _login
+
+
+@pytest.fixture
+def screenshot():
+    """``screenshot(page, "osnp-home")`` saves ``tests/e2e/screenshots/osnp-home.png``."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+
+    def _shot(page, name: str) -> Path:
+        path = SCREENSHOTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return _shot

@@ -67,9 +67,13 @@ fmt: venv
 check-migrations: venv
 	$(MANAGE) makemigrations --check --dry-run
 
-bench: install
-	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
-		$(PY) -m bench
+# Benchmarks run on their own PostgreSQL database (created if missing), never in `make test`.
+BENCH_DB ?= sas_platform_bench
+bench: venv
+	@psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='$(BENCH_DB)'" | grep -q 1 \
+		|| psql -h 127.0.0.1 -U postgres -c "CREATE DATABASE $(BENCH_DB)" > /dev/null
+	export DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_DB) REDIS_URL=$(TEST_REDIS_URL) && \
+		$(MANAGE) migrate --noinput -v0 && $(MANAGE) load_geography -v0 && $(PY) bench/__main__.py
 
 clean:
 	rm -rf $(VENV) var

@@ -28,6 +28,8 @@ STORAGES = {
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = read("SECURE_SSL_REDIRECT", "bool", default=True)
+# Container health checks call /healthz/ over plain HTTP from inside the host.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
 SECURE_HSTS_SECONDS = read("SECURE_HSTS_SECONDS", "int", default=31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True

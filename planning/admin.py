@@ -1,1 +1,112 @@
-"""Admin of `planning` for support staff (read-mostly)."""
+"""Admin of `planning` for support staff (read-mostly).
+
+Sources are edited here (base URL, RPPS covered, thresholds); their polling schedule is the
+django-celery-beat periodic task ``planning-source-<id>`` (Periodic tasks in the admin).
+"""
+
+from django import forms
+from django.contrib import admin
+
+from planning.models import AgendaSource, DeclaredAvailability, Slot, SourceRun
+
+
+class AgendaSourceForm(forms.ModelForm):
+    request_token = forms.CharField(
+        label="Jeton envoyé à l'éditeur (Bearer)",
+        required=False,
+        widget=forms.PasswordInput(render_value=True),
+        help_text="Jamais affiché en clair ni journalisé.",
+    )
+
+    class Meta:
+        model = AgendaSource
+        fields = (
+            "name",
+            "label",
+            "kind",
+            "base_url",
+            "departement",
+            "rpps_list",
+            "request_token",
+            "client_cert_path",
+            "client_key_path",
+            "poll_every_seconds",
+            "horizon_hours",
+            "stale_after_seconds",
+            "exclude_after_seconds",
+            "is_active",
+        )
+
+
+@admin.register(AgendaSource)
+class AgendaSourceAdmin(admin.ModelAdmin):
+    form = AgendaSourceForm
+    list_display = ("label", "name", "kind", "departement", "health", "last_success_at", "is_active")
+    list_filter = ("kind", "health", "is_active", "departement")
+    search_fields = ("label", "name", "base_url")
+    readonly_fields = (
+        "health",
+        "last_attempt_at",
+        "last_success_at",
+        "consecutive_failures",
+        "last_error",
+        "created_at",
+    )
+
+
+@admin.register(SourceRun)
+class SourceRunAdmin(admin.ModelAdmin):
+    list_display = (
+        "source",
+        "created_at",
+        "trigger",
+        "status",
+        "fetched",
+        "created",
+        "updated",
+        "unchanged",
+        "gone",
+        "rejected",
+    )
+    list_filter = ("status", "trigger", "source")
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Slot)
+class SlotAdmin(admin.ModelAdmin):
+    list_display = ("start", "professional", "source", "status", "bookable", "departement_code")
+    list_filter = ("status", "source", "bookable", "departement_code")
+    search_fields = (
+        "external_id",
+        "professional__identifier",
+        "professional__last_name",
+        "booking_reference",
+    )
+    raw_id_fields = ("professional", "place", "declared_availability")
+    date_hierarchy = "start"
+    readonly_fields = ("content_hash", "first_seen_at", "last_seen_at", "booked_at")
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(DeclaredAvailability)
+class DeclaredAvailabilityAdmin(admin.ModelAdmin):
+    list_display = (
+        "professional",
+        "kind",
+        "weekday",
+        "date",
+        "start_time",
+        "end_time",
+        "patients",
+        "is_active",
+    )
+    list_filter = ("kind", "is_active")
+    raw_id_fields = ("professional", "place")

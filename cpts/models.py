@@ -83,7 +83,12 @@ class Structure(models.Model):
     siret = models.CharField("SIRET", max_length=14, blank=True, db_index=True)
     rpps_rang = models.CharField("identifiant RPPS-rang", max_length=20, blank=True)
     departement = models.ForeignKey(
-        "sas_platform.Departement", on_delete=models.PROTECT, related_name="structures"
+        "sas_platform.Departement",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="structures",
+        help_text="Vide pour une structure importée dont l'adresse est inconnue.",
     )
     address = models.CharField("adresse", max_length=255, blank=True)
     commune = models.ForeignKey(
@@ -268,6 +273,9 @@ class ImportRun(models.Model):
     status = models.CharField(max_length=10, choices=ImportStatus.choices, default=ImportStatus.PENDING)
     file_name = models.CharField("fichier", max_length=255)
     file_path = models.CharField(max_length=500, blank=True)
+    file_format = models.CharField(
+        "format détecté", max_length=20, blank=True, help_text="rpps, psc ou fhir (lu dans l'en-tête)."
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -1,1 +1,165 @@
-"""Read selectors of `regulation`, scoped by territory (STYLE.md 10)."""
+"""Read selectors of `regulation`, scoped by territory (STYLE.md 10).
+
+Reading a dossier's patient data goes through :func:`dossier_read`, which logs the read
+(DOMAIN.md §8). The queue shows no patient identity (reference, priority, commune, age, waiting
+time, who holds it), so listing it is not a read of patient data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Case, IntegerField, Max, QuerySet, Value, When
+from django.utils import timezone
+
+from regulation import policies
+from regulation.enums import PRIORITY_RANK, DossierState, RequestStatus
+from regulation.events import EVENT_LABELS
+from regulation.models import Dossier, PdsaCalendar, SurnumeraireRequest
+from regulation.permissions import can_view_dossier
+from sas_platform.enums import AccessPurpose
+from sas_platform.events import patient_data_access_write
+from sas_platform.exceptions import NotFoundError, PermissionDeniedError
+from sas_platform.models import AuditEvent
+from sas_platform.selectors import territory_codes_for_user
+
+
+def pdsa_schedule_for(*, territory_code: str) -> policies.PdsaSchedule:
+    """The territory's PDSA calendar, or the regulatory defaults (DOMAIN.md §3.4)."""
+    calendar = PdsaCalendar.objects.filter(territory_id=territory_code).first()
+    if calendar is not None:
+        return calendar.schedule()
+    return policies.PdsaSchedule(alsace_moselle=territory_code in policies.ALSACE_MOSELLE)
+
+
+@dataclass(frozen=True)
+class HoursStatus:
+    pdsa: bool
+    next_opening: dt.datetime | None
+
+
+def hours_status(*, territory_code: str, now: dt.datetime | None = None) -> HoursStatus:
+    """Is it PDSA time in this territory, and when do SAS hours resume?"""
+    now = now or timezone.now()
+    schedule = pdsa_schedule_for(territory_code=territory_code)
+    pdsa = policies.is_pdsa_time(now, schedule)
+    return HoursStatus(pdsa=pdsa, next_opening=policies.next_sas_opening(now, schedule) if pdsa else None)
+
+
+def dossiers_for_user(*, user) -> QuerySet[Dossier]:
+    """Dossiers of the user's territories (nothing for anyone else: DOMAIN.md §2)."""
+    return Dossier.objects.filter(territory_id__in=territory_codes_for_user(user=user))
+
+
+_PRIORITY_ORDER = Case(
+    *[When(priority=code, then=Value(rank)) for code, rank in PRIORITY_RANK.items()],
+    default=Value(9),
+    output_field=IntegerField(),
+)
+
+
+def queue_for_user(*, user, territory_code: str | None = None, limit: int = 200) -> list[Dossier]:
+    """The live queue (DOMAIN.md §3.1): dossiers still to work, most urgent then longest waiting."""
+    qs = dossiers_for_user(user=user).filter(state__in=policies.QUEUE_STATES)
+    if territory_code:
+        qs = qs.filter(territory_id=territory_code)
+    qs = qs.select_related("commune", "holder").annotate(priority_rank=_PRIORITY_ORDER)
+    return list(qs.order_by("priority_rank", "picked_up_at", "pk")[:limit])
+
+
+def recent_for_user(*, user, limit: int = 20) -> list[Dossier]:
+    qs = dossiers_for_user(user=user).exclude(state__in=policies.QUEUE_STATES)
+    return list(qs.select_related("commune").order_by("-updated_at", "-pk")[:limit])
+
+
+def dossier_read(
+    *, user, dossier_id: int, path: str = "", purpose: AccessPurpose = AccessPurpose.VIEW
+) -> Dossier:
+    """The dossier with its patient data, for ``user``; the read is logged (DOMAIN.md §8).
+
+    Refused (nothing logged): unknown dossier (404), another territory or role (403).
+    """
+    dossier = (
+        Dossier.objects.select_related("commune", "territory", "holder", "created_by", "decided_by")
+        .filter(pk=dossier_id)
+        .first()
+    )
+    if dossier is None:
+        raise NotFoundError("Dossier introuvable.", code="dossier_not_found")
+    if not can_view_dossier(user, dossier):
+        raise PermissionDeniedError("Ce dossier n'est pas dans vos territoires.", code="permission_denied")
+    patient_data_access_write(actor=user, obj=dossier, purpose=purpose, path=path)
+    return dossier
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: dt.datetime
+    label: str
+    actor: str
+    params: dict
+
+
+def dossier_timeline(*, dossier: Dossier) -> list[TimelineEntry]:
+    """Every step of the dossier with actor and time, oldest first (DOMAIN.md §3.1 step 4)."""
+    events = AuditEvent.objects.filter(
+        object_type=Dossier._meta.label_lower, object_id=str(dossier.pk)
+    ).order_by("occurred_at", "id")
+    return [
+        TimelineEntry(
+            at=event.occurred_at,
+            label=EVENT_LABELS.get(event.event_type, event.event_type),
+            actor=event.actor_label,
+            params=event.params,
+        )
+        for event in events
+    ]
+
+
+def dossier_bookings(*, dossier: Dossier) -> list:
+    return list(dossier.bookings.select_related("professional", "structure").order_by("-created_at", "-pk"))
+
+
+def dossier_requests(*, dossier: Dossier) -> list[SurnumeraireRequest]:
+    return list(
+        dossier.surnumeraire_requests.select_related("professional", "structure", "asked_by").order_by(
+            "-asked_at"
+        )
+    )
+
+
+def last_asked_at(*, professional_ids=(), structure_ids=()) -> tuple[dict, dict]:
+    """When each doctor / structure was last asked for a surnuméraire (fair rotation)."""
+    by_professional = dict(
+        SurnumeraireRequest.objects.filter(professional_id__in=list(professional_ids))
+        .values("professional_id")
+        .annotate(last=Max("asked_at"))
+        .values_list("professional_id", "last")
+    )
+    by_structure = dict(
+        SurnumeraireRequest.objects.filter(structure_id__in=list(structure_ids))
+        .values("structure_id")
+        .annotate(last=Max("asked_at"))
+        .values_list("structure_id", "last")
+    )
+    return by_professional, by_structure
+
+
+def structure_requests(*, structure_ids, pending_only: bool = False) -> list[SurnumeraireRequest]:
+    """Requests addressed to these structures (their coordinators' page), newest first."""
+    qs = SurnumeraireRequest.objects.filter(structure_id__in=list(structure_ids)).select_related(
+        "dossier", "dossier__commune", "structure", "accepting_professional"
+    )
+    if pending_only:
+        qs = qs.filter(status=RequestStatus.PENDING)
+    return list(qs.order_by("status", "-asked_at")[:200])
+
+
+def open_dossier_count(*, user) -> dict[str, int]:
+    counts = dict.fromkeys(policies.QUEUE_STATES, 0)
+    for state in (
+        dossiers_for_user(user=user).filter(state__in=policies.QUEUE_STATES).values_list("state", flat=True)
+    ):
+        counts[DossierState(state)] += 1
+    return counts

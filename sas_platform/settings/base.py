@@ -259,3 +259,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# --- Regulation desk (app `regulation`) -----------------------------------------------------
+# How long an editor's slot stays held for a dossier before the editor's feedback (minutes).
+REGULATION_HOLD_MINUTES = read("REGULATION_HOLD_MINUTES", "int", default=10)
+# Oriented dossiers without a known outcome close after this delay, « issue inconnue » (hours).
+REGULATION_AUTO_CLOSE_HOURS = read("REGULATION_AUTO_CLOSE_HOURS", "int", default=72)
+# Unanswered surnuméraire requests are reminded after this delay (minutes).
+REGULATION_SURNUMERAIRE_REMINDER_MINUTES = read("REGULATION_SURNUMERAIRE_REMINDER_MINUTES", "int", default=15)

@@ -1,0 +1,196 @@
+"""Rules of the regulation desk as pure functions and tables (no database access).
+
+- the state machine of a dossier (DOMAIN.md §3.1), as one table;
+- which decision leads where (§3.1 step 2);
+- SAS hours versus PDSA hours (§3.4);
+- fair rotation of surnuméraire requests (§3.2 "répartir la charge", §3.1 step 3);
+- the facts remuneration will need (§7.3, §7.4).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import holidays
+
+from regulation.enums import (
+    Decision,
+    DossierState,
+    OrientationResult,
+    Transition,
+)
+
+S = DossierState
+
+#: The state machine (DOMAIN.md §3.1): transition -> (states it may start from, state it leads to).
+#: Re-orientation AMU <-> médecine générale is instant, both ways, until the patient is oriented.
+TRANSITIONS: dict[Transition, tuple[frozenset[DossierState], DossierState]] = {
+    Transition.ROUTE_AMU: (frozenset({S.OPENED, S.GENERAL_PRACTICE, S.REGULATED, S.ORIENTING}), S.AMU),
+    Transition.ROUTE_GENERAL_PRACTICE: (frozenset({S.OPENED, S.AMU}), S.GENERAL_PRACTICE),
+    Transition.DECIDE: (frozenset({S.GENERAL_PRACTICE, S.REGULATED}), S.REGULATED),
+    Transition.START_ORIENTATION: (frozenset({S.REGULATED}), S.ORIENTING),
+    Transition.ORIENT: (frozenset({S.REGULATED, S.ORIENTING}), S.ORIENTED),
+    Transition.REOPEN_ORIENTATION: (frozenset({S.ORIENTED}), S.ORIENTING),
+    Transition.CLOSE_WITHOUT_APPOINTMENT: (
+        frozenset({S.GENERAL_PRACTICE, S.REGULATED, S.ORIENTING}),
+        S.CLOSED,
+    ),
+    Transition.RECORD_OUTCOME: (frozenset({S.ORIENTED}), S.OUTCOME_KNOWN),
+    Transition.CLOSE: (frozenset({S.OUTCOME_KNOWN}), S.CLOSED),
+    Transition.CLOSE_OUTCOME_UNKNOWN: (frozenset({S.ORIENTED}), S.CLOSED),
+}
+
+#: States a desk works on (shown in the live queue).
+QUEUE_STATES = frozenset({S.OPENED, S.GENERAL_PRACTICE, S.REGULATED, S.ORIENTING})
+#: States where nothing is left to do on the SAS side (AMU may still be re-oriented).
+FINAL_STATES = frozenset({S.CLOSED, S.AMU})
+
+
+def transition_target(transition: Transition, current: DossierState | str) -> DossierState | None:
+    """The state ``transition`` leads to from ``current``, or ``None`` when not allowed."""
+    sources, target = TRANSITIONS[Transition(transition)]
+    return target if DossierState(current) in sources else None
+
+
+def allowed_transitions(current: DossierState | str) -> list[Transition]:
+    return [t for t, (sources, _) in TRANSITIONS.items() if DossierState(current) in sources]
+
+
+# --- Decisions (DOMAIN.md §3.1 step 2) ---------------------------------------------------------
+
+#: Decisions carried out by an OSNP (the dossier waits in the queue, state REGULATED).
+DECISIONS_TO_ORIENT = frozenset({Decision.APPOINTMENT_48H, Decision.TELECONSULTATION, Decision.HOME_VISIT})
+
+#: Decisions that close the dossier at once, with the orientation result they stand for.
+DECISIONS_CLOSING = {
+    Decision.ADVICE: OrientationResult.ADVICE,
+    Decision.PRESCRIPTION: OrientationResult.PRESCRIPTION,
+    Decision.EMERGENCY_DEPARTMENT: OrientationResult.EMERGENCY_DEPARTMENT,
+    Decision.PDSA: OrientationResult.PDSA,
+}
+
+#: The modality pre-filled in the OSNP's 48 h search (DOMAIN.md §3.3 serviceType).
+DECISION_MODALITY = {
+    Decision.APPOINTMENT_48H: "AMB",
+    Decision.TELECONSULTATION: "VR",
+    Decision.HOME_VISIT: "HH",
+}
+
+
+def decision_transition(decision: Decision | str) -> Transition:
+    """Which transition a decision makes: AMU, orientation by the OSNP, or closing at once."""
+    decision = Decision(decision)
+    if decision == Decision.AMU:
+        return Transition.ROUTE_AMU
+    if decision in DECISIONS_TO_ORIENT:
+        return Transition.DECIDE
+    return Transition.CLOSE_WITHOUT_APPOINTMENT
+
+
+# --- Hours: SAS or PDSA (DOMAIN.md §3.4; seed 004 "Précisions" 1; art. R.6315-1 CSP) -----------
+
+
+@dataclass(frozen=True)
+class PdsaSchedule:
+    """A territory's PDSA calendar. Defaults: the regulatory hours of DOMAIN.md §3.4.
+
+    PDSA runs weekday nights ``[night_start, day_start)``, Saturday from ``saturday_start``,
+    Sundays and public holidays all day; ``bridge_days`` (ponts) count as holidays.
+    """
+
+    day_start: dt.time = dt.time(8, 0)
+    night_start: dt.time = dt.time(20, 0)
+    saturday_start: dt.time = dt.time(12, 0)
+    alsace_moselle: bool = False
+    bridge_days: frozenset[dt.date] = field(default_factory=frozenset)
+
+
+#: Départements with Alsace-Moselle's extra public holidays (Good Friday, 26 December).
+ALSACE_MOSELLE = frozenset({"57", "67", "68"})
+
+
+@lru_cache(maxsize=64)
+def _french_holidays(year: int, alsace_moselle: bool) -> frozenset[dt.date]:
+    subdiv = "57" if alsace_moselle else None
+    return frozenset(holidays.France(years=year, subdiv=subdiv).keys())
+
+
+def is_public_holiday(day: dt.date, schedule: PdsaSchedule) -> bool:
+    return day in _french_holidays(day.year, schedule.alsace_moselle) or day in schedule.bridge_days
+
+
+def is_pdsa_time(moment: dt.datetime, schedule: PdsaSchedule | None = None) -> bool:
+    """True when ``moment`` (aware or Paris local) falls in PDSA hours: the SAS hands over."""
+    schedule = schedule or PdsaSchedule()
+    local = _paris(moment)
+    day, time = local.date(), local.time()
+    if time < schedule.day_start or time >= schedule.night_start:
+        return True  # every night, whatever the day
+    if is_public_holiday(day, schedule) or day.weekday() == 6:
+        return True  # Sunday or public holiday, by day
+    return day.weekday() == 5 and time >= schedule.saturday_start
+
+
+def _paris(moment: dt.datetime) -> dt.datetime:
+    from zoneinfo import ZoneInfo
+
+    paris = ZoneInfo("Europe/Paris")
+    return moment.astimezone(paris) if moment.tzinfo else moment.replace(tzinfo=paris)
+
+
+def next_sas_opening(moment: dt.datetime, schedule: PdsaSchedule | None = None) -> dt.datetime:
+    """The next moment SAS hours begin (for "outside SAS hours until ..."), by steps of 30 min."""
+    schedule = schedule or PdsaSchedule()
+    local = _paris(moment).replace(second=0, microsecond=0)
+    local = local.replace(minute=0 if local.minute < 30 else 30)
+    for _ in range(4 * 48 + 1):
+        if not is_pdsa_time(local, schedule):
+            return local
+        local += dt.timedelta(minutes=30)
+    return local
+
+
+# --- Surnuméraire: fair rotation (DOMAIN.md §3.1 step 3, §3.2) ---------------------------------
+
+
+def rotation_order(
+    candidates: Iterable[tuple[object, float]], last_asked: dict[object, dt.datetime]
+) -> list[tuple[object, float, dt.datetime | None]]:
+    """Order ``(key, distance_km)`` candidates: never asked first, then least recently asked,
+    then nearest. Returns ``(key, distance_km, last_asked_at)``."""
+    rows = [(key, distance, last_asked.get(key)) for key, distance in candidates]
+    never = dt.datetime.min.replace(tzinfo=dt.UTC)
+    return sorted(rows, key=lambda row: (row[2] or never, row[1]))
+
+
+# --- Facts for pay (DOMAIN.md §7.3, §7.4) ------------------------------------------------------
+
+SNP_WINDOW = dt.timedelta(hours=48)
+
+
+@dataclass(frozen=True)
+class ActFacts:
+    surnumeraire: bool
+    by_treating_doctor: bool  # MRT candidate (§7.4) when True, SNP majoration candidate (§7.3) when not
+    within_48h: bool
+    outside_pdsa: bool
+
+
+def act_facts(
+    *,
+    regulated_at: dt.datetime,
+    appointment_start: dt.datetime,
+    surnumeraire: bool,
+    by_treating_doctor: bool,
+    schedule: PdsaSchedule | None = None,
+) -> ActFacts:
+    """What remuneration needs to know about an act, recorded when it is booked (no amounts)."""
+    return ActFacts(
+        surnumeraire=surnumeraire,
+        by_treating_doctor=by_treating_doctor,
+        within_48h=dt.timedelta(0) <= appointment_start - regulated_at <= SNP_WINDOW,
+        outside_pdsa=not is_pdsa_time(appointment_start, schedule),
+    )

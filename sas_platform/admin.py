@@ -5,6 +5,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from sas_platform.models import AuditEvent, Commune, Departement, PatientDataAccess, Region, User
 from sas_platform.permissions import can_use_admin_site
+from sas_platform.selectors import users_visible_to
 
 
 def _admin_has_permission(request):
@@ -29,6 +30,10 @@ class UserAdmin(DjangoUserAdmin):
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
     readonly_fields = ["last_login", "date_joined"]
+
+    def get_queryset(self, request):
+        # Scoped like every list (STYLE.md 10): SAS administrators see their territories' users.
+        return users_visible_to(user=request.user)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

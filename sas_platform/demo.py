@@ -36,7 +36,7 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("arm@demo.sas", Role.ARM, "Nadia", "Benali"),
     DemoUser("regulateur@demo.sas", Role.REGULATEUR, "Paul", "Roux", "10003384327"),
     DemoUser("osnp@demo.sas", Role.OSNP, "Léa", "Fabre"),
-    DemoUser("effecteur@demo.sas", Role.EFFECTEUR, "Claire", "Martin", "10101010101"),
+    DemoUser("effecteur@demo.sas", Role.EFFECTEUR, "Claire", "Martin", "10101010105"),
     DemoUser("coordinateur@demo.sas", Role.COORDINATEUR_STRUCTURE, "Julien", "Garcia"),
     DemoUser("cpam@demo.sas", Role.AGENT_CPAM, "Sophie", "Lambert"),
     DemoUser("ars@demo.sas", Role.AGENT_ARS, "Marc", "Olivier"),

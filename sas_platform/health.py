@@ -34,8 +34,9 @@ def check_broker() -> str | None:
     from sas_platform.celery import app
 
     try:
-        with app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, timeout=3)
+        # The URL is read from settings at each check (not cached by the Celery app).
+        with app.connection_for_write(url=settings.CELERY_BROKER_URL) as conn:
+            conn.ensure_connection(max_retries=1, interval_start=0, interval_step=1, timeout=3)
     except Exception as exc:
         return f"{type(exc).__name__}: {exc}".splitlines()[0]
     return None

@@ -160,16 +160,25 @@ def validate_phone(value: object) -> None:
     _parse_phone(value)
 
 
+# Overseas départements and collectivities share the national 0 prefix but have their own
+# country codes: ``0262 12 34 56`` (La Réunion) is ``+262 262 12 34 56``, not ``+33 262...``.
+_OVERSEAS_REGIONS = ("RE", "YT", "GP", "MQ", "GF", "PM", "BL", "MF")
+
+
 def _parse_phone(value: object) -> phonenumbers.PhoneNumber:
     text = str(value or "").strip()
+    invalid = ValidationError(
+        "Le numéro de téléphone %(value)s est invalide.", code="phone_invalid", params={"value": text}
+    )
     try:
         number = phonenumbers.parse(text, "FR")
     except phonenumbers.NumberParseException as exc:
-        raise ValidationError(
-            "Le numéro de téléphone %(value)s est invalide.", code="phone_invalid", params={"value": text}
-        ) from exc
-    if not phonenumbers.is_valid_number(number):
-        raise ValidationError(
-            "Le numéro de téléphone %(value)s est invalide.", code="phone_invalid", params={"value": text}
-        )
-    return number
+        raise invalid from exc
+    if phonenumbers.is_valid_number(number):
+        return number
+    if not text.startswith("+"):
+        for region in _OVERSEAS_REGIONS:
+            overseas = phonenumbers.parse(text, region)
+            if phonenumbers.is_valid_number(overseas):
+                return overseas
+    raise invalid

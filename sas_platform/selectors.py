@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 
-from sas_platform.enums import Role
+from sas_platform.enums import CommuneType, Role
 from sas_platform.geo import search_key
-from sas_platform.models import Commune, Departement, User
+from sas_platform.models import Commune, CommuneName, Departement, PostalCode, User
+
+_ARTICLES = ("l", "la", "le", "les")
 
 
 def communes_search(*, query: str, departements: list[str] | None = None, limit: int = 20) -> list[Commune]:
     """Communes matching a name (accent-insensitive, prefix of any word) or a postal code.
 
-    Digits search postal codes and INSEE codes by prefix. Results: exact name first, then
-    names starting with the query, then the most populated. Former names (COMD) match too.
+    Digits search postal codes and INSEE codes by prefix: an exact postal code comes first
+    (a municipal arrondissement before its city: ``13001`` → Marseille 1er), then an exact
+    INSEE code, then the most populated. Names match with or without their article
+    (``ciotat`` and ``la ciotat`` find La Ciotat): exact name first, then names starting with
+    the query, then the most populated. Former names (COMD) match too.
     """
     text = (query or "").strip()
     if not text:
@@ -23,20 +28,32 @@ def communes_search(*, query: str, departements: list[str] | None = None, limit:
         qs = qs.filter(departement_id__in=departements)
     if text.replace(" ", "").isdigit():
         digits = text.replace(" ", "")
-        qs = qs.filter(Q(postal_codes__code__startswith=digits) | Q(insee_code__startswith=digits)).distinct()
-        return list(qs.order_by("-population_2021", "name")[:limit])
+        postal = PostalCode.objects.filter(commune=OuterRef("pk"))
+        postal_exact = Exists(postal.filter(code=digits))
+        qs = qs.filter(Exists(postal.filter(code__startswith=digits)) | Q(insee_code__startswith=digits))
+        qs = qs.annotate(
+            rank=Case(
+                When(postal_exact & Q(type=CommuneType.ARRONDISSEMENT), then=Value(0)),
+                When(postal_exact, then=Value(1)),
+                When(insee_code=digits, then=Value(2)),
+                default=Value(3),
+                output_field=IntegerField(),
+            )
+        )
+        return list(qs.order_by("rank", "-population_2021", "name")[:limit])
     key = search_key(text)
     if not key:
         return []
-    qs = qs.filter(
-        Q(search_name__startswith=key)
-        | Q(search_name__contains=f" {key}")
-        | Q(former_names__search_name__startswith=key)
-    ).distinct()
+    exact = [key, *(f"{article} {key}" for article in _ARTICLES)]
+    starts = Q(search_name__startswith=key)
+    for article in _ARTICLES:
+        starts |= Q(search_name__startswith=f"{article} {key}")
+    former = Exists(CommuneName.objects.filter(commune=OuterRef("pk"), search_name__startswith=key))
+    qs = qs.filter(starts | Q(search_name__contains=f" {key}") | former)
     qs = qs.annotate(
         rank=Case(
-            When(search_name=key, then=Value(0)),
-            When(search_name__startswith=key, then=Value(1)),
+            When(search_name__in=exact, then=Value(0)),
+            When(starts, then=Value(1)),
             default=Value(2),
             output_field=IntegerField(),
         )

@@ -198,7 +198,7 @@ def geography_load(
         values = {
             "name": row.name,
             "name_with_article": row.name_with_article,
-            "search_name": search_key(row.name),
+            "search_name": search_key(row.name_with_article),
             "type": row.type,
             "parent_id": row.parent_code if row.type == CommuneType.ARRONDISSEMENT else None,
             "departement_id": row.departement_code,
@@ -302,6 +302,7 @@ def user_set_roles(*, user: User, roles: Iterable[Role], actor: User | None) -> 
     before = sorted(user.role_codes)
     user.groups.set(groups)
     user._role_codes = None
+    user.__dict__.pop("_territory_codes", None)  # a platform administrator acts everywhere
     is_superuser = Role.ADMIN_PLATEFORME.value in wanted
     is_staff = is_superuser or Role.ADMIN_SAS.value in wanted
     if (user.is_superuser, user.is_staff) != (is_superuser, is_staff):
@@ -326,6 +327,7 @@ def user_set_territories(*, user: User, territories: Iterable[str], actor: User 
         raise ValueError(f"Département(s) inconnu(s) : {', '.join(missing)}")
     before = sorted(user.territories.values_list("code", flat=True))
     user.territories.set(found)
+    user.__dict__.pop("_territory_codes", None)
     if before != wanted:
         audit_event_write(
             event_type=AuditEventType.USER_TERRITORIES_CHANGED,

@@ -1,8 +1,9 @@
 """URL root of the platform."""
 
+from csp.decorators import csp_update
 from django.contrib import admin
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from sas_platform.api.exceptions import api_not_found
 from sas_platform.web.views import healthz
@@ -29,7 +30,15 @@ urlpatterns = [
     path("healthz/", healthz, name="healthz"),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="swagger-ui"),
+    # Swagger UI offline (sidecar assets). The split view serves its init script from a URL, so
+    # the strict CSP (script-src 'self') lets it run; only its small inline <style> needs a relaxation.
+    path(
+        "api/docs/",
+        csp_update({"style-src": ["'unsafe-inline'"]})(
+            SpectacularSwaggerSplitView.as_view(url_name="api-schema")
+        ),
+        name="swagger-ui",
+    ),
     re_path(r"^api/.*$", api_not_found),
 ]
 

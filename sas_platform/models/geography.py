@@ -48,6 +48,7 @@ class Commune(models.Model):
     insee_code = models.CharField("code INSEE", max_length=5, primary_key=True)
     name = models.CharField("nom", max_length=100)
     name_with_article = models.CharField("nom avec article", max_length=100)
+    # ``search_key(name_with_article)``: "la ciotat", "l ile rousse" (found with or without article).
     search_name = models.CharField(max_length=100, db_index=True, editable=False)
     type = models.CharField(max_length=3, choices=CommuneType.choices, default=CommuneType.COMMUNE)
     parent = models.ForeignKey(

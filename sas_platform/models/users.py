@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser, Group, UserManager
 from django.db import models
 from django.db.models.functions import Lower
 
@@ -29,9 +29,12 @@ class EmailUserManager(UserManager):
         return self._create_user(email, password, **extra_fields)
 
     def create_superuser(self, email, password=None, **extra_fields):  # type: ignore[override]
+        """``createsuperuser``: a superuser is a platform administrator (and the reverse)."""
         extra_fields.setdefault("is_staff", True)
         extra_fields.setdefault("is_superuser", True)
-        return self._create_user(email, password, **extra_fields)
+        user = self._create_user(email, password, **extra_fields)
+        user.groups.add(Group.objects.get_or_create(name=Role.ADMIN_PLATEFORME.value)[0])
+        return user
 
     def get_by_natural_key(self, username):
         return self.get(email__iexact=username)

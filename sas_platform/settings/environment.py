@@ -7,6 +7,7 @@ App code never reads the environment: it reads ``django.conf.settings``.
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ if _env_file.exists():
     env.read_env(str(_env_file))
 
 _MISSING = object()
+_BOOL_WORDS = {"true", "false", "1", "0", "yes", "no", "on", "off", "ok", "y", "n"}
 
 
 class EnvironmentVariableError(ImproperlyConfigured):
@@ -42,11 +44,19 @@ def read(name: str, cast: str = "str", default: Any = _MISSING) -> Any:
             raise EnvironmentVariableError(f"Variable d'environnement {name} manquante.")
         return default
     try:
-        value = method(name)
+        # django-environ warns (UserWarning) on an unknown URL scheme before returning a
+        # config without ENGINE: silence it so the failure stays one line (checked below).
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            value = method(name)
     except Exception as exc:  # django-environ raises many kinds (ValueError, KeyError...)
         raise EnvironmentVariableError(
             f"Variable d'environnement {name} invalide ({raw!r}) : {exc}".replace("\n", " ")
         ) from exc
+    if cast == "bool" and raw.strip().lower() not in _BOOL_WORDS:
+        raise EnvironmentVariableError(
+            f"Variable d'environnement {name} invalide ({raw!r}) : attendu true ou false."
+        )
     if cast == "db_url" and not value.get("ENGINE"):
         raise EnvironmentVariableError(
             f"Variable d'environnement {name} invalide ({raw!r}) : schéma inconnu."

@@ -268,7 +268,7 @@ def dossier_decide(
         dossier.holder, dossier.held_since = None, None  # back to the queue, for an OSNP
         fields += ["holder", "held_since"]
     dossier.full_clean()
-    dossier.save(update_fields=["updated_at", *fields])
+    dossier.save(update_fields=["state", "updated_at", *fields])
     dossier_event_write(
         event_type=RegulationEvent.DECIDED,
         actor=actor,
@@ -420,9 +420,12 @@ def _slot_fields(slot) -> dict[str, Any]:
 
 
 def _category_for_slot(slot) -> str:
-    source = getattr(slot, "source", None)
-    kind = str(getattr(source, "kind", "") or "").upper()
-    return kind if kind in OrientationCategory.values else OrientationCategory.PS
+    """A slot offered through a CPTS counts as a CPTS orientation (sas-ig TRE_R314 ``CPTS``)."""
+    return (
+        OrientationCategory.CPTS
+        if "CPTS" in (getattr(slot, "slot_types", None) or [])
+        else OrientationCategory.PS
+    )
 
 
 @transaction.atomic

@@ -7,4 +7,12 @@ class SasPlatformConfig(AppConfig):
 
     def ready(self) -> None:
         # Log-in / log-out audit: Django's auth signals are the only hook for these events.
+        # django-dsfr's input snippet reads ``widget.group_class|default:'fr-input-group'``; the
+        # ``default`` filter is skipped for a missing attribute when ``string_if_invalid`` is set
+        # (the test settings do, to catch unknown variables), so give every widget the default.
+        from django.forms import Widget
+
         from sas_platform import auth_events  # noqa: F401
+
+        if not hasattr(Widget, "group_class"):
+            Widget.group_class = "fr-input-group"

@@ -54,6 +54,11 @@ class PasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("password_reset_done")
     extra_context = {"title": "Mot de passe oublié"}
 
+    @property
+    def extra_email_context(self) -> dict:
+        # E-mails are rendered without the request's context processors.
+        return {"PLATFORM_NAME": settings.PLATFORM_NAME}
+
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
     template_name = "sas_platform/password_reset_done.html"

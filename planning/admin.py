@@ -11,6 +11,7 @@ from planning.models import AgendaSource, DeclaredAvailability, Slot, SourceRun
 
 
 class AgendaSourceForm(forms.ModelForm):
+    base_url = forms.URLField(label="URL de base FHIR", max_length=300, required=False, assume_scheme="https")
     request_token = forms.CharField(
         label="Jeton envoyé à l'éditeur (Bearer)",
         required=False,
@@ -90,7 +91,7 @@ class SlotAdmin(admin.ModelAdmin):
     )
     raw_id_fields = ("professional", "place", "declared_availability")
     date_hierarchy = "start"
-    readonly_fields = ("content_hash", "first_seen_at", "last_seen_at", "booked_at")
+    readonly_fields = ("content_hash", "first_seen_at", "last_seen_at", "booked_at", "booking_url")
 
     def has_add_permission(self, request):
         return False

@@ -4,3 +4,30 @@ from django.apps import AppConfig
 class PlanningConfig(AppConfig):
     name = "planning"
     verbose_name = "Disponibilités et vacations"
+
+    def ready(self) -> None:
+        from planning.demo import seed_planning_demo
+        from sas_platform import navigation
+        from sas_platform.celery import PERIODIC_TASKS
+        from sas_platform.demo import register_step
+        from sas_platform.enums import Role
+
+        # Global periodic tasks of planning, added to the one registry (synced by sync_periodic_tasks).
+        # Per-source polling entries are created with each source (planning.services.source_schedule_ensure).
+        PERIODIC_TASKS.setdefault(
+            # Every minute: holds past their 10 minutes become free again.
+            "planning-release-expired-holds",
+            {"task": "planning.tasks.release_expired_holds", "every": 60},
+        )
+        PERIODIC_TASKS.setdefault(
+            # Every hour: slots of declared availability over the next 14 days.
+            "planning-declared-slots",
+            {"task": "planning.tasks.declared_slots_generate", "every": 3600},
+        )
+        navigation.register(
+            "Sources d'agenda",
+            "planning:sources",
+            {Role.ADMIN_PLATEFORME, Role.ADMIN_SAS, Role.COORDINATEUR_STRUCTURE},
+        )
+        navigation.register("Mes disponibilités", "planning:availability", {Role.EFFECTEUR})
+        register_step(20, "planning", seed_planning_demo)

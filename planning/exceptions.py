@@ -34,13 +34,6 @@ class SourceUnavailable(ApplicationError):
     default_code = "source_unavailable"
 
 
-class SourcePollInProgress(ApplicationError):
-    """A poll of this source is already running (a source is never polled twice at once)."""
-
-    status_code = 409
-    default_code = "source_poll_in_progress"
-
-
 class SearchInputError(ApplicationError):
     """Out-of-range search input (radius, window, coordinates): a 400 with a French message."""
 

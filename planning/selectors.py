@@ -1,1 +1,358 @@
-"""Read selectors of `planning`, scoped by territory (STYLE.md 10)."""
+"""Read selectors of `planning`, scoped by territory (STYLE.md 10).
+
+The 48 h search (DOMAIN.md §3.2): neutral ranking, soonest start, then nearest, then fair rotation
+between professionals; default radius and widening per département; explained to the regulator.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.db.models import ExpressionWrapper, F, FloatField, Max, Q, QuerySet, Value
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from planning.enums import MODALITY_BITS, AvailabilityKind, Modality, SlotStatus
+from planning.exceptions import SearchInputError
+from planning.models import AgendaSource, DeclaredAvailability, Slot, SourceRun
+from planning.search_settings import radius_settings
+from sas_platform.enums import Role
+from sas_platform.geo import EARTH_RADIUS_KM, bounding_box, haversine_km
+from sas_platform.selectors import territory_codes_for_user
+
+KM_PER_DEGREE = EARTH_RADIUS_KM * math.pi / 180
+MIN_RESULTS = 5  # DOMAIN.md §3.2: the national platform widens until 5 results show
+MAX_WINDOW = timedelta(days=7)
+MAX_RADIUS_KM = 200
+ROTATION_DAYS = 7
+DECLARED_SOURCE_NAME = "Disponibilités déclarées sur la plateforme"
+
+
+@dataclass(frozen=True)
+class SlotSearchResult:
+    """One ranked slot of :func:`slots_search` and why it ranks there (DOMAIN.md §3.2: "the regulator
+    sees why a slot ranks where it does (time, distance, source, freshness)")."""
+
+    slot: Slot
+    distance_km: float
+    source_name: str
+    freshness_seconds: int | None
+    rank_reason: str
+    stale: bool = False
+    radius_km: float = 0.0
+    widened: bool = False
+
+
+def _validate(*, latitude, longitude, radius_km, start, end, modalities, limit) -> None:
+    if not all(isinstance(v, int | float) and math.isfinite(v) for v in (latitude, longitude)) or not (
+        -90 <= latitude <= 90 and -180 <= longitude <= 180
+    ):
+        raise SearchInputError(
+            "Coordonnées invalides : latitude entre -90 et 90, longitude entre -180 et 180."
+        )
+    if radius_km is not None and not (0 < radius_km <= MAX_RADIUS_KM):
+        raise SearchInputError(f"Le rayon doit être compris entre 1 et {MAX_RADIUS_KM} km.")
+    if end <= start:
+        raise SearchInputError("La fin de la fenêtre de recherche doit suivre son début.")
+    if end - start > MAX_WINDOW:
+        raise SearchInputError("La fenêtre de recherche ne peut pas dépasser 7 jours.")
+    unknown = set(modalities or ()) - set(Modality.values)
+    if unknown:
+        raise SearchInputError(f"Modalité inconnue : {', '.join(sorted(unknown))} (AMB, VR ou HH).")
+    if not (1 <= limit <= 200):
+        raise SearchInputError("Le nombre de résultats doit être compris entre 1 et 200.")
+
+
+def _usable_source_ids(now: datetime) -> tuple[dict[int, AgendaSource], set[int]]:
+    """Active sources, and among them those whose last success is recent enough to be searched
+    (stale ones are searched and flagged; past ``exclude_after_seconds`` they are left out)."""
+    sources = {s.pk: s for s in AgendaSource.objects.filter(is_active=True)}
+    usable = {
+        pk
+        for pk, s in sources.items()
+        if s.last_success_at is not None
+        and (now - s.last_success_at).total_seconds() <= s.exclude_after_seconds
+    }
+    return sources, usable
+
+
+def _candidates(
+    *, latitude, longitude, radius_km, start, end, modality_masks, specialty_code, usable_ids, now, fetch
+) -> list[dict]:
+    min_lat, max_lat, min_lon, max_lon = bounding_box(latitude, longitude, radius_km)
+    cos_lat = math.cos(math.radians(latitude))
+    d_lat = (F("latitude") - Value(latitude)) * Value(KM_PER_DEGREE)
+    d_lon = (F("longitude") - Value(longitude)) * Value(KM_PER_DEGREE * cos_lat)
+    qs = Slot.objects.filter(
+        status__in=[SlotStatus.FREE, SlotStatus.HELD],
+        start__gte=start,
+        start__lt=end,
+        latitude__gte=min_lat,
+        latitude__lte=max_lat,
+        longitude__gte=min_lon,
+        longitude__lte=max_lon,
+    ).filter(Q(status=SlotStatus.FREE) | Q(held_until__lte=now))
+    qs = qs.filter(Q(source__isnull=True) | Q(source_id__in=sorted(usable_ids)))
+    if modality_masks is not None:
+        qs = qs.filter(modality_mask__in=modality_masks)
+    if specialty_code:
+        qs = qs.filter(specialty_codes__contains=f"|{specialty_code}|")
+    qs = qs.annotate(d2=ExpressionWrapper(d_lat * d_lat + d_lon * d_lon, output_field=FloatField()))
+    qs = qs.filter(d2__lte=radius_km * radius_km)
+    return list(
+        qs.order_by("start", "d2", "id").values("id", "start", "professional_id", "latitude", "longitude")[
+            :fetch
+        ]
+    )
+
+
+def _rotation_salt(professional_id: int, day: date) -> str:
+    """Daily salted order among equals: no professional is favoured by their id or name."""
+    return hashlib.md5(f"{day.isoformat()}:{professional_id}".encode(), usedforsecurity=False).hexdigest()
+
+
+def _km(value: float) -> str:
+    return f"{value:.1f}".replace(".", ",") + " km"
+
+
+def slots_search(
+    *,
+    latitude: float,
+    longitude: float,
+    radius_km: float | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    modalities: set[str] | None = None,
+    specialty_code: str | None = "SM54",
+    departement: str | None = None,
+    limit: int = 50,
+) -> list[SlotSearchResult]:
+    """Free slots near a patient within 48 h, ranked neutrally (DOMAIN.md §3.2).
+
+    - Window: ``start`` → ``end``, default now → now + 48 h (at most 7 days).
+    - Radius: ``radius_km``, or the département's default (13: 10 km), widened by its step
+      (13: +5 km) while fewer than 5 slots show; each result says so (``widened``, ``rank_reason``).
+    - Ranking: soonest start, then distance (to 0.1 km), then fair rotation: a professional
+      booked by the SAS in the last 7 days comes after an equal one who was not, then a daily
+      salted order. No source, editor or structure is favoured.
+    - Never HELD (unexpired), BOOKED or GONE slots. Slots of stale sources are kept and flagged
+      (``stale``, ``freshness_seconds``); past the source's ``exclude_after_seconds`` they are left out.
+    Raises :class:`~planning.exceptions.SearchInputError` (400, French) on out-of-range input.
+    """
+    now = timezone.now()
+    start = start or now
+    end = end or start + timedelta(hours=48)
+    _validate(
+        latitude=latitude,
+        longitude=longitude,
+        radius_km=radius_km,
+        start=start,
+        end=end,
+        modalities=modalities,
+        limit=limit,
+    )
+    modality_masks = None
+    if modalities:
+        wanted = sum(MODALITY_BITS[Modality(code)] for code in modalities)
+        modality_masks = [mask for mask in range(1, 8) if mask & wanted]
+    settings_ = radius_settings(departement=departement, latitude=latitude, longitude=longitude)
+    radii = [radius_km] if radius_km is not None else settings_.radii()
+    sources, usable_ids = _usable_source_ids(now)
+    rows: list[dict] = []
+    used_radius = radii[0]
+    for used_radius in radii:
+        rows = _candidates(
+            latitude=latitude,
+            longitude=longitude,
+            radius_km=used_radius,
+            start=start,
+            end=end,
+            modality_masks=modality_masks,
+            specialty_code=specialty_code,
+            usable_ids=usable_ids,
+            now=now,
+            fetch=limit * 2,
+        )
+        if len(rows) >= min(MIN_RESULTS, limit):
+            break
+    widened = used_radius != radii[0]
+
+    professional_ids = {row["professional_id"] for row in rows}
+    recent = dict(
+        Slot.objects.filter(
+            status=SlotStatus.BOOKED,
+            booked_at__gte=now - timedelta(days=ROTATION_DAYS),
+            professional_id__in=professional_ids,
+        )
+        .values("professional_id")
+        .annotate(last=Max("booked_at"))
+        .values_list("professional_id", "last")
+    )
+    today = timezone.localdate(now)
+    for row in rows:
+        row["distance"] = haversine_km(latitude, longitude, row["latitude"], row["longitude"])
+        row["recent"] = recent.get(row["professional_id"])
+        row["key"] = (
+            row["start"],
+            round(row["distance"], 1),
+            row["recent"] is not None,
+            row["recent"] or now,
+            _rotation_salt(row["professional_id"], today),
+        )
+    rows.sort(key=lambda row: row["key"])
+    rows = rows[:limit]
+    slots = Slot.objects.select_related("professional", "place", "place__commune", "source").in_bulk(
+        [row["id"] for row in rows]
+    )
+    results = []
+    for index, row in enumerate(rows):
+        slot = slots[row["id"]]
+        source = sources.get(slot.source_id) if slot.source_id else None
+        freshness = source.freshness_seconds(now) if source else None
+        stale = bool(source and source.is_stale(now))
+        reasons = [
+            f"début {date_format(timezone.localtime(slot.start), 'D j/m à H:i')}",
+            f"à {_km(row['distance'])}",
+        ]
+        tied = [
+            other
+            for other in rows[max(0, index - 1) : index + 2]
+            if other is not row and other["key"][:2] == row["key"][:2]
+        ]
+        if tied:
+            reasons.append(
+                "à égalité : médecin sollicité par le SAS ces 7 derniers jours, placé après"
+                if row["recent"]
+                else "à égalité : rotation équitable entre médecins"
+            )
+        if stale:
+            minutes = (freshness or 0) // 60
+            reasons.append(
+                f"source « {source.label} » non mise à jour depuis {minutes} min"
+                if freshness is not None
+                else f"source « {source.label} » jamais mise à jour"
+            )
+        if widened:
+            reasons.append(
+                f"rayon élargi à {used_radius:g} km (moins de {MIN_RESULTS} créneaux à {radii[0]:g} km)"
+            )
+        reason = " ; ".join(reasons)
+        results.append(
+            SlotSearchResult(
+                slot=slot,
+                distance_km=round(row["distance"], 2),
+                source_name=source.label if source else DECLARED_SOURCE_NAME,
+                freshness_seconds=freshness,
+                rank_reason=reason[:1].upper() + reason[1:],
+                stale=stale,
+                radius_km=used_radius,
+                widened=widened,
+            )
+        )
+    return results
+
+
+def _rpps_of(value: str) -> str:
+    value = (value or "").strip()
+    return value[1:] if len(value) == 12 and value.startswith("8") else value
+
+
+def slot_find_for_appointment(*, rpps: str, start: datetime, reference: str | None = None) -> Slot | None:
+    """The slot an editor's Appointment feedback (INT_R03, DOMAIN.md §3.3) is about: same professional
+    (RPPS, with or without its ``8`` prefix) and same start. Prefers the slot held or booked with
+    ``reference``, then any held slot, then a free one, then a gone one."""
+    candidates = list(
+        Slot.objects.select_related("source", "professional").filter(
+            professional__identifier_type="8", professional__identifier=_rpps_of(rpps), start=start
+        )
+    )
+    if not candidates:
+        return None
+
+    def preference(slot: Slot) -> tuple[int, int]:
+        mine = bool(reference) and reference in (slot.hold_reference, slot.booking_reference)
+        order = {SlotStatus.HELD: 1, SlotStatus.FREE: 2, SlotStatus.GONE: 3, SlotStatus.BOOKED: 4}
+        return (0 if mine else order[slot.status], slot.pk)
+
+    return min(candidates, key=preference)
+
+
+def agenda_source_authenticate(*, token: str) -> AgendaSource | None:
+    """The active source whose feedback token this is (editors POST Appointment feedback with it,
+    DOMAIN.md §3.3); only the token's SHA-256 is stored."""
+    if not token:
+        return None
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    return AgendaSource.objects.filter(feedback_token_hash=digest, is_active=True).first()
+
+
+# --- Declared availability and the 2 h/week rule (DOMAIN.md §4) ------------------------------------
+def availability_occurrences(
+    *, availability: DeclaredAvailability, start: datetime, end: datetime
+) -> list[tuple[datetime, datetime]]:
+    """Aware (start, end) of each occurrence of a block beginning in [start, end), Paris time."""
+    first, last = timezone.localdate(start), timezone.localdate(end)
+    if availability.kind == AvailabilityKind.ONE_OFF:
+        days = [availability.date] if availability.date and first <= availability.date <= last else []
+    else:
+        days = [
+            first + timedelta(days=n)
+            for n in range((last - first).days + 1)
+            if (first + timedelta(days=n)).weekday() == availability.weekday
+        ]
+    occurrences = []
+    for day in days:
+        if day < availability.valid_from or (availability.valid_until and day > availability.valid_until):
+            continue
+        begin = timezone.make_aware(datetime.combine(day, availability.start_time))
+        finish = timezone.make_aware(datetime.combine(day, availability.end_time))
+        if start <= begin < end:
+            occurrences.append((begin, finish))
+    return occurrences
+
+
+def declared_hours_per_week(*, professional, week_start: date) -> Decimal:
+    """Hours of availability the professional declared on the platform for the week beginning
+    ``week_start`` (DOMAIN.md §4: condition 1, "at least 2 hours of availability per week")."""
+    begin = timezone.make_aware(datetime.combine(week_start, time.min))
+    finish = timezone.make_aware(datetime.combine(week_start + timedelta(days=7), time.min))
+    seconds = 0.0
+    for block in DeclaredAvailability.objects.filter(professional=professional, is_active=True):
+        for occurrence_start, occurrence_end in availability_occurrences(
+            availability=block, start=begin, end=finish
+        ):
+            seconds += (occurrence_end - occurrence_start).total_seconds()
+    return (Decimal(int(seconds)) / Decimal(3600)).quantize(Decimal("0.01"))
+
+
+def meets_two_hours_rule(*, professional, week_start: date) -> bool:
+    """DOMAIN.md §4: a doctor without an interfaced agenda participates by declaring ≥ 2 h per week."""
+    return declared_hours_per_week(professional=professional, week_start=week_start) >= Decimal(2)
+
+
+def declared_availabilities_of(*, professional) -> QuerySet[DeclaredAvailability]:
+    return DeclaredAvailability.objects.filter(professional=professional, is_active=True).select_related(
+        "place"
+    )
+
+
+# --- Sources page ---------------------------------------------------------------------------------
+def sources_visible_to(*, user) -> QuerySet[AgendaSource]:
+    """Platform administrators see every source; SAS administrators and coordinators those of their
+    territories and the national ones (no département)."""
+    qs = AgendaSource.objects.select_related("departement").order_by("label")
+    if user.has_role(Role.ADMIN_PLATEFORME):
+        return qs
+    return qs.filter(Q(departement__isnull=True) | Q(departement_id__in=territory_codes_for_user(user=user)))
+
+
+def source_last_runs(*, sources) -> dict[int, SourceRun]:
+    """The latest run of each source (one query per source, few sources)."""
+    return {
+        source.pk: SourceRun.objects.filter(source=source).order_by("-created_at", "-id").first()
+        for source in sources
+    }

@@ -1,1 +1,30 @@
-"""Celery tasks of `planning`: thin, idempotent; the service does the work."""
+"""Celery tasks of `planning`: thin, idempotent; the service does the work (STYLE.md 6).
+
+Periodic entries: one per source (``planning-source-<id>``, queue ``ingest``, created with the
+source, editable in the admin) and the global ones registered in ``planning.apps``.
+"""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from planning import services
+
+
+@shared_task(name="planning.tasks.source_poll", queue="ingest", time_limit=300, soft_time_limit=270)
+def source_poll(source_id: int, run_id: int | None = None) -> dict:
+    """Poll one source for the next hours (its horizon) and ingest; returns the run's statistics."""
+    run = services.source_poll(source_id=source_id, run_id=run_id)
+    return {"run": run.pk, "status": run.status, **run.stats()}
+
+
+@shared_task(name="planning.tasks.release_expired_holds", time_limit=60)
+def release_expired_holds() -> int:
+    """Holds past their ``held_until`` become free again."""
+    return services.slot_holds_release_expired()
+
+
+@shared_task(name="planning.tasks.declared_slots_generate", time_limit=300)
+def declared_slots_generate() -> int:
+    """Slots of declared availability over the rolling horizon (14 days)."""
+    return services.declared_slots_generate()

@@ -270,3 +270,18 @@ REGULATION_HOLD_MINUTES = read("REGULATION_HOLD_MINUTES", "int", default=10)
 REGULATION_AUTO_CLOSE_HOURS = read("REGULATION_AUTO_CLOSE_HOURS", "int", default=72)
 # Unanswered surnuméraire requests are reminded after this delay (minutes).
 REGULATION_SURNUMERAIRE_REMINDER_MINUTES = read("REGULATION_SURNUMERAIRE_REMINDER_MINUTES", "int", default=15)
+
+# --- planning: agenda sources, connectors, 48 h search (issue 4) -----------------------------
+# sas-ig annexes.md: editors answer within 7 s; the platform never waits longer per request.
+PLANNING_CONNECTOR_TIMEOUT_SECONDS = read("PLANNING_CONNECTOR_TIMEOUT_SECONDS", "float", default=7.0)
+PLANNING_CONNECTOR_ATTEMPTS = read("PLANNING_CONNECTOR_ATTEMPTS", "int", default=3)
+PLANNING_CONNECTOR_RETRY_WAIT_SECONDS = read("PLANNING_CONNECTOR_RETRY_WAIT_SECONDS", "float", default=0.5)
+PLANNING_CONNECTOR_MAX_PAGES = 50
+PLANNING_CONNECTOR_MAX_RESPONSE_BYTES = 20 * 1024 * 1024
+PLANNING_BREAKER_FAIL_MAX = read("PLANNING_BREAKER_FAIL_MAX", "int", default=3)
+PLANNING_BREAKER_RESET_SECONDS = read("PLANNING_BREAKER_RESET_SECONDS", "int", default=60)
+PLANNING_DECLARED_HORIZON_DAYS = 14
+PLANNING_HOLD_MINUTES = 10
+# The demo agenda editor (demo_editor/, started by bin/run-demo.d/demo_editor.sh).
+DEMO_EDITOR_URL = read("DEMO_EDITOR_URL", default="http://127.0.0.1:8100")
+DEMO_EDITOR_TOKEN = read("DEMO_EDITOR_TOKEN", default="demo-editeur-sas13")

@@ -1,0 +1,3 @@
+from demo_editor.server import main
+
+main()

@@ -1,0 +1,58 @@
+"""Fixtures of the planning tests: IG example bundles, their professionals, real HTTP servers."""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache
+
+from tests.planning.factories import professional_with_place
+
+IG_EXAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "fhir" / "sas-ig" / "examples"
+
+
+def ig_bundle(name: str) -> dict:
+    """``ig_bundle("PSIndiv")`` → the official example ``Bundle-ExampleBundlePSIndiv.json``."""
+    return json.loads((IG_EXAMPLES / f"Bundle-ExampleBundle{name}.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache(settings):
+    """Breaker states and poll locks live in the cache (Redis db 3 here): start each test clean,
+    and retry fast."""
+    settings.PLANNING_CONNECTOR_RETRY_WAIT_SECONDS = 0.01
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def ig_professionals(db):
+    """The practitioners of the IG examples, in the directory with their places (Agen, Aussonne)."""
+    return {
+        "thomas": professional_with_place(
+            "10100050075", insee="47001", last_name="Thomas", finess="810004421"
+        ),
+        "marcel": professional_with_place(
+            "10002673899", insee="47001", last_name="Marcel", postal_code="47000"
+        ),
+        "foret": professional_with_place(
+            "10002909371", insee="31032", last_name="Foret", postal_code="31840"
+        ),
+    }
+
+
+@pytest.fixture
+def demo_editor_url():
+    """The demo agenda editor on an ephemeral port of 127.0.0.1, in a thread."""
+    from demo_editor.server import make_server
+
+    server = make_server(port=0, platform_url="http://127.0.0.1:9", token="jeton-de-test", page_size=40)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()

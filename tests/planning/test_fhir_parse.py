@@ -1,0 +1,125 @@
+"""Parsing the official SAS IG example bundles, resource by resource (pure functions)."""
+
+from __future__ import annotations
+
+import copy
+from datetime import UTC, datetime
+
+import pytest
+
+from planning.connectors.fhir_parse import BundleError, content_hashes, parse_searchset
+from tests.planning.conftest import ig_bundle
+
+
+def test_ps_individual_example_gives_four_slots_with_every_field():
+    result = parse_searchset(ig_bundle("PSIndiv"))
+
+    assert result.rejections == []
+    slots = {slot.external_id: slot for slot in result.slots}
+    assert sorted(slots) == [
+        "ExampleSlotPSIndiv1",
+        "ExampleSlotPSIndiv2",
+        "ExampleSlotPSIndiv3",
+        "ExampleSlotPSIndiv4",
+    ]
+    first = slots["ExampleSlotPSIndiv1"]
+    assert first.national_id == "810100050075"
+    assert (first.start, first.end) == (
+        datetime(2021, 11, 5, 9, tzinfo=UTC),
+        datetime(2021, 11, 5, 9, 30, tzinfo=UTC),
+    )
+    assert first.slot_types == ("PUBLIC",)
+    assert first.modalities == ("AMB", "VR")
+    assert first.specialty_codes == ("SM54", "SM05")
+    assert first.reasons == ("Visite de contrôle",)
+    assert first.bookable is True
+    assert first.booking_url == "https://exemple.com/rdv/com/"
+    assert first.address == "1 rue Mme DELMAS 47000 AGEN"
+    assert first.organization_id == "1810004421"
+    walk_in = slots["ExampleSlotPSIndiv2"]
+    assert (walk_in.slot_types, walk_in.bookable, walk_in.booking_url) == (("PRO",), False, "")
+    assert walk_in.organization_id == "1810004956"
+    assert slots["ExampleSlotPSIndiv3"].modalities == ("VR",)
+    assert slots["ExampleSlotPSIndiv4"].modalities == ("HH",)
+    assert slots["ExampleSlotPSIndiv4"].specialty_codes == ("SM41", "SM54")
+    assert slots["ExampleSlotPSIndiv4"].national_id == "810002673899"
+
+
+def test_cpts_examples_resolve_healthcare_service_to_organization():
+    one = parse_searchset(ig_bundle("CPTS1")).slots
+    two = parse_searchset(ig_bundle("CPTS2")).slots
+
+    assert [s.slot_types for s in one] == [("PUBLIC", "CPTS")]
+    assert one[0].structures == (
+        {"identifier": "1950047225", "name": "CPTS AXE MAJEUR", "phone": "+33102030405"},
+    )
+    assert [s["name"] for s in two[0].structures] == ["CPTS AXE MAJEUR", "CPTS VAL D OISE CENTRE"]
+    assert two[0].national_id == "810002909371"
+
+
+def test_sos_example_is_rejected_with_its_reason():
+    result = parse_searchset(ig_bundle("AgregateurSOS"))
+
+    assert result.slots == []
+    assert {r.reason for r in result.rejections} == {
+        "Créneau d'un lieu fixe de consultation (SOS Médecins) : non pris en charge."
+    }
+    assert len(result.rejections) == 4
+
+
+def test_one_malformed_slot_is_rejected_and_the_rest_kept():
+    bundle = ig_bundle("PSIndiv")
+    bundle["entry"][0]["resource"]["start"] = "le 5 novembre"
+
+    result = parse_searchset(bundle)
+
+    assert len(result.slots) == 3
+    assert [r.resource for r in result.rejections] == ["Slot/ExampleSlotPSIndiv1"]
+    assert result.rejections[0].reason.startswith("Ressource invalide (start")
+
+
+def test_dangling_reference_duplicate_and_out_of_window_are_rejected():
+    bundle = ig_bundle("PSIndiv")
+    slots = [e for e in bundle["entry"] if e["resource"]["resourceType"] == "Slot"]
+    slots[0]["resource"]["schedule"]["reference"] = "Schedule/absent"
+    bundle["entry"].append(copy.deepcopy(slots[1]))
+
+    result = parse_searchset(
+        bundle, window_start=datetime(2021, 11, 5, tzinfo=UTC), window_end=datetime(2021, 11, 6, tzinfo=UTC)
+    )
+
+    assert [s.external_id for s in result.slots] == ["ExampleSlotPSIndiv2"]
+    assert sorted((r.resource, r.reason) for r in result.rejections) == [
+        ("Slot/ExampleSlotPSIndiv1", "Référence introuvable dans la réponse : Schedule/absent."),
+        ("Slot/ExampleSlotPSIndiv2", "Créneau en double dans la réponse (même identifiant)."),
+        ("Slot/ExampleSlotPSIndiv3", "Hors de la fenêtre demandée."),
+        ("Slot/ExampleSlotPSIndiv4", "Hors de la fenêtre demandée."),
+    ]
+
+
+def test_unchanged_slots_are_recognised_by_their_content_hash():
+    bundle = ig_bundle("PSIndiv")
+    hashes = content_hashes(bundle)
+
+    again = parse_searchset(bundle, known_hashes=hashes)
+
+    assert again.slots == [] and len(again.unchanged_ids) == 4
+    bundle["entry"][0]["resource"]["end"] = "2021-11-05T09:45:00.000+00:00"
+    changed = parse_searchset(bundle, known_hashes=hashes)
+    assert [s.external_id for s in changed.slots] == ["ExampleSlotPSIndiv1"]
+
+
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        ([], "La réponse n'est pas un Bundle FHIR."),
+        ({"resourceType": "OperationOutcome"}, "La réponse n'est pas un Bundle FHIR."),
+        (
+            {"resourceType": "Bundle", "type": "collection"},
+            "Bundle de type « collection » au lieu de « searchset ».",
+        ),
+    ],
+)
+def test_not_a_searchset_bundle_fails_the_page(payload, message):
+    with pytest.raises(BundleError, match=message):
+        parse_searchset(payload)

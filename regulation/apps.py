@@ -4,3 +4,29 @@ from django.apps import AppConfig
 class RegulationConfig(AppConfig):
     name = "regulation"
     verbose_name = "Régulation"
+
+    def ready(self) -> None:
+        from regulation.demo import seed_regulation
+        from sas_platform import navigation
+        from sas_platform.celery import PERIODIC_TASKS
+        from sas_platform.demo import register_step
+        from sas_platform.enums import Role
+
+        navigation.register("Prise d'appel", "regulation-pickup", {Role.ARM})
+        navigation.register("File d'attente", "regulation-queue", {Role.ARM, Role.REGULATEUR, Role.OSNP})
+        navigation.register("Demandes du SAS", "regulation-structure-requests", {Role.COORDINATEUR_STRUCTURE})
+        register_step(30, "regulation", seed_regulation)
+        # The app's periodic tasks join the one registry (synced by ``sync_periodic_tasks``).
+        PERIODIC_TASKS.update(
+            {
+                # Every minute: give back editor slots held past their time.
+                "regulation-expire-holds": {"task": "regulation.tasks.expire_holds", "every": 60},
+                # Every 5 minutes: remind structures of unanswered surnuméraire requests.
+                "regulation-remind-surnumeraire": {
+                    "task": "regulation.tasks.remind_surnumeraire",
+                    "every": 300,
+                },
+                # Every hour: close oriented dossiers whose outcome never came (« issue inconnue »).
+                "regulation-auto-close": {"task": "regulation.tasks.auto_close_dossiers", "every": 3600},
+            }
+        )

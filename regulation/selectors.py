@@ -163,3 +163,86 @@ def open_dossier_count(*, user) -> dict[str, int]:
     ):
         counts[DossierState(state)] += 1
     return counts
+
+
+@dataclass(frozen=True)
+class SurnumeraireCandidate:
+    """A doctor to call directly, or a structure to call for its members (DOMAIN.md §3.1 step 3, §4)."""
+
+    kind: str  # "doctor" | "structure"
+    pk: int
+    label: str
+    phone: str
+    distance_km: float
+    last_asked_at: dt.datetime | None
+    detail: str
+
+
+def surnumeraire_candidates(
+    *, dossier: Dossier, on: dt.date | None = None, radius_km: float = 20, limit: int = 10
+) -> tuple[list[SurnumeraireCandidate], list[SurnumeraireCandidate]]:
+    """Participating doctors accepting surnuméraire near the patient, in fair rotation (least
+    recently asked first, then nearest), and the structures to call for doctors who participate
+    through a CPTS / MSP / SOS / CDS (seed 004: "le régulateur appelle la CPTS"). Bounded queries."""
+    from cpts import selectors as cpts_selectors
+    from cpts.enums import ParticipationMode
+    from cpts.models import SasParticipation
+
+    if dossier.latitude is None or dossier.longitude is None:
+        return [], []
+    on = on or timezone.localdate()
+    near = cpts_selectors.professionals_near(
+        latitude=dossier.latitude,
+        longitude=dossier.longitude,
+        radius_km=radius_km,
+        on=on,
+        participating_only=True,
+        accepts_surnumeraire=True,
+    )
+    # One query for the declarations in force (mode, structure) of these doctors.
+    declarations = {
+        p.professional_id: p
+        for p in SasParticipation.objects.select_related("structure")
+        .filter(professional_id__in=[prof.pk for prof, _, _ in near], start_date__lte=on)
+        .exclude(end_date__lt=on)
+    }
+    doctors: dict[int, tuple] = {}
+    structures: dict[int, tuple] = {}
+    for professional, place, distance in near:
+        declaration = declarations.get(professional.pk)
+        if declaration is None:
+            continue
+        if declaration.mode == ParticipationMode.INDIVIDUAL:
+            doctors[professional.pk] = (professional, place, distance)
+        elif declaration.structure_id and declaration.structure_id not in structures:
+            structures[declaration.structure_id] = (declaration.structure, distance)
+    by_professional, by_structure = last_asked_at(professional_ids=doctors, structure_ids=structures)
+    doctor_rows = [
+        SurnumeraireCandidate(
+            kind="doctor",
+            pk=pk,
+            label=f"Dr {doctors[pk][0]}",
+            phone=doctors[pk][1].phone,
+            distance_km=distance,
+            last_asked_at=last,
+            detail=doctors[pk][1].commune.name if doctors[pk][1].commune_id else doctors[pk][1].address,
+        )
+        for pk, distance, last in policies.rotation_order(
+            [(pk, row[2]) for pk, row in doctors.items()], by_professional
+        )[:limit]
+    ]
+    structure_rows = [
+        SurnumeraireCandidate(
+            kind="structure",
+            pk=pk,
+            label=str(structures[pk][0]),
+            phone=structures[pk][0].phone,
+            distance_km=distance,
+            last_asked_at=last,
+            detail="membre le plus proche",
+        )
+        for pk, distance, last in policies.rotation_order(
+            [(pk, row[1]) for pk, row in structures.items()], by_structure
+        )[:limit]
+    ]
+    return doctor_rows, structure_rows

@@ -1,0 +1,35 @@
+"""Small display helpers of the desk."""
+
+from django import template
+
+register = template.Library()
+
+_PRIORITY_BADGE = {
+    "P0": "fr-badge--error",
+    "P1": "fr-badge--warning",
+    "P2": "fr-badge--info",
+    "NR": "fr-badge--new",
+}
+
+
+@register.filter
+def waiting(seconds) -> str:
+    """``75`` → ``1 min 15 s``; ``3720`` → ``1 h 02``."""
+    seconds = int(seconds or 0)
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds < 3600:
+        return f"{seconds // 60} min {seconds % 60:02d} s"
+    return f"{seconds // 3600} h {(seconds % 3600) // 60:02d}"
+
+
+@register.filter
+def priority_badge(priority: str) -> str:
+    return _PRIORITY_BADGE.get(priority, "")
+
+
+@register.filter
+def freshness(seconds) -> str:
+    if seconds is None:
+        return "fraîcheur inconnue"
+    return f"mis à jour il y a {waiting(seconds)}"

@@ -45,3 +45,78 @@ def api_client_for(make_user):
         return client
 
     return _client
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker):
+    """A REAL Celery worker (``-Q default --pool=solo``) on this run's Redis and test database.
+
+    Skipped when ``REDIS_URL`` is not set. The worker shares the test database only for
+    committed data (use ``transactional_db`` in tests whose tasks read the database).
+    Yields the ``subprocess.Popen``; its log is ``var/celery-worker-<pid>.log``.
+    """
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from django.conf import settings
+    from django.db import connection
+
+    from sas_platform.tasks import add
+
+    if not settings.REDIS_URL:
+        pytest.skip("REDIS_URL non défini : pas de worker Celery réel")
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "sas_platform.settings.test",
+        "REDIS_URL": settings.REDIS_URL,
+    }
+    db = connection.settings_dict
+    if connection.vendor == "postgresql":
+        auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+        env["DATABASE_URL"] = f"postgres://{auth}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+    log_path = settings.BASE_DIR / "var" / f"celery-worker-{os.getpid()}.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "sas_platform",
+                "worker",
+                "-Q",
+                "default",
+                "--pool=solo",
+                "--loglevel=INFO",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-n",
+                f"pytest-{os.getpid()}@%h",
+            ],
+            cwd=settings.BASE_DIR,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"Le worker Celery s'est arrêté : {log_path.read_text()[-2000:]}")
+            try:
+                add.delay(0, 0).get(timeout=5)
+                break
+            except Exception:
+                if time.monotonic() > deadline:
+                    raise
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

@@ -75,8 +75,10 @@ class TokenObtainApi(APIView):
     def post(self, request):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        # The Django request (not DRF's wrapper), so that django-axes marks a lock-out on the
+        # object its middleware reads and answers 429 in the error shape.
         user = authenticate(
-            request,
+            request._request,
             username=serializer.validated_data["email"],
             password=serializer.validated_data["password"],
         )

@@ -29,6 +29,9 @@ _MESSAGES = {
     "invalid": "Les données envoyées sont invalides.",
 }
 
+# Codes whose detail is a parser's technical text (English): the French message is shown instead.
+_TECHNICAL_DETAIL = {"parse_error", "unsupported_media_type", "not_acceptable"}
+
 
 def error_body(message: str, code: str, fields: dict | None = None) -> dict:
     return {"message": message, "code": code, "extra": {"fields": fields or {}}}
@@ -69,8 +72,10 @@ def exception_handler(exc, context):
     if isinstance(exc, exceptions.MethodNotAllowed):
         method = context["request"].method if context.get("request") else ""
         message = f"Méthode {method} non autorisée.".replace("  ", " ")
+    elif str(exc.detail) != str(exc.default_detail) and code not in _TECHNICAL_DETAIL:
+        message = str(exc.detail)  # a specific (translated) message: "Page invalide.", "Token non valide."
     else:
-        message = _MESSAGES.get(code) or str(getattr(exc, "detail", "Erreur."))
+        message = _MESSAGES.get(code) or str(exc.detail)
     response.data = error_body(message, code)
     return response
 

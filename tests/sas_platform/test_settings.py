@@ -85,7 +85,9 @@ def test_read_helper_names_the_variable(monkeypatch):
     assert read("SAS_TEST_INT", "int") == 12
     monkeypatch.delenv("SAS_TEST_INT")
     assert read("SAS_TEST_INT", "int", default=3) == 3
-    with pytest.raises(EnvironmentVariableError, match=r"^Variable d'environnement SAS_TEST_INT manquante\.$"):
+    with pytest.raises(
+        EnvironmentVariableError, match=r"^Variable d'environnement SAS_TEST_INT manquante\.$"
+    ):
         read("SAS_TEST_INT", "int")
 
 

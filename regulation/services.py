@@ -760,7 +760,11 @@ def surnumeraire_request_answer(
     status = RequestStatus(status)
     if status not in (RequestStatus.ACCEPTED, RequestStatus.REFUSED, RequestStatus.NO_ANSWER):
         raise ApplicationError("Réponse inconnue.", code="invalid_answer")
-    doctor_name = (doctor_name or (str(professional) if professional else "")).strip()
+    target = SurnumeraireRequest.objects.select_related("professional").filter(pk=request_id).first()
+    if target is None:
+        raise NotFoundError("Demande introuvable.", code="request_not_found")
+    professional = professional or target.professional  # a doctor asked directly takes the patient
+    doctor_name = (doctor_name or (f"Dr {professional}" if professional else "")).strip()
     if status == RequestStatus.ACCEPTED and not doctor_name:
         raise ApplicationError(
             "Indiquez le nom du médecin qui prend le patient.",
@@ -798,7 +802,7 @@ def surnumeraire_request_answer(
         status=RequestStatus.CANCELLED, answered_at=now
     )
     category = request.structure.kind.upper() if request.structure else OrientationCategory.PS
-    accepting = professional or request.professional
+    accepting = professional
     booking = _new_booking(
         dossier,
         actor,

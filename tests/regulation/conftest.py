@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from regulation import services
@@ -12,15 +14,17 @@ from sas_platform.models import Commune, Departement, SasTerritory
 
 @pytest.fixture
 def territory(db):
-    return SasTerritory.objects.get_or_create(
-        departement=Departement.objects.get(code="13"), defaults={"name": "SAS 13"}
+    return SasTerritory.objects.update_or_create(
+        departement=Departement.objects.get(code="13"),
+        defaults={"name": "SAS 13", "opened_on": dt.date(2022, 3, 31)},
     )[0]
 
 
 @pytest.fixture
 def other_territory(db):
-    return SasTerritory.objects.get_or_create(
-        departement=Departement.objects.get(code="83"), defaults={"name": "SAS 83"}
+    return SasTerritory.objects.update_or_create(
+        departement=Departement.objects.get(code="83"),
+        defaults={"name": "SAS 83", "opened_on": dt.date(2023, 1, 1)},
     )[0]
 
 

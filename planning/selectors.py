@@ -162,13 +162,14 @@ def slots_search(
     settings_ = radius_settings(departement=departement, latitude=latitude, longitude=longitude)
     radii = [radius_km] if radius_km is not None else settings_.radii()
     sources, usable_ids = _usable_source_ids(now)
+    # Widen while fewer than 5 slots show; keep the smallest radius that gave the most slots.
     rows: list[dict] = []
     used_radius = radii[0]
-    for used_radius in radii:
-        rows = _candidates(
+    for radius in radii:
+        found = _candidates(
             latitude=latitude,
             longitude=longitude,
-            radius_km=used_radius,
+            radius_km=radius,
             start=start,
             end=end,
             modality_masks=modality_masks,
@@ -177,7 +178,9 @@ def slots_search(
             now=now,
             fetch=limit * 2,
         )
-        if len(rows) >= min(MIN_RESULTS, limit):
+        if len(found) > len(rows):
+            rows, used_radius = found, radius
+        if len(found) >= min(MIN_RESULTS, limit):
             break
     widened = used_radius != radii[0]
 

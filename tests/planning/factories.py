@@ -38,3 +38,34 @@ def professional_with_place(
         },
     )
     return professional
+
+
+def make_slot(professional: Professional, start, *, minutes: int = 20, source=None, **fields):
+    """A slot at the professional's first place (platform-owned unless ``source``)."""
+    from datetime import timedelta
+
+    from planning.enums import MODALITY_BITS, SLOT_TYPE_BITS, mask_of
+    from planning.models import Slot
+
+    place = professional.places.order_by("id").first()
+    modalities = fields.pop("modalities", ["AMB"])
+    slot_types = fields.pop("slot_types", ["PUBLIC"])
+    specialty = fields.pop("specialty_code", "SM54")
+    return Slot.objects.create(
+        source=source,
+        external_id=fields.pop("external_id", f"{professional.identifier}-{start:%Y%m%d%H%M}-{place.pk}"),
+        professional=professional,
+        place=place,
+        start=start,
+        end=start + timedelta(minutes=minutes),
+        modalities=modalities,
+        modality_mask=mask_of(modalities, MODALITY_BITS),
+        slot_types=slot_types,
+        type_mask=mask_of(slot_types, SLOT_TYPE_BITS),
+        specialty_code=specialty,
+        specialty_codes=f"|{specialty}|",
+        latitude=place.latitude,
+        longitude=place.longitude,
+        departement_code="13",
+        **fields,
+    )

@@ -22,6 +22,22 @@ PROFILES = frozenset(
 )
 OPERATOR_EXTENSION = "http://interopsante.org/fhir/StructureDefinition/FrAppointmentOperator"
 NATIONAL_ID_SYSTEM = "urn:oid:1.2.250.1.71.4.2.1"
+#: http://hl7.org/fhir/appointmentstatus (R4): a value outside it is malformed (400); a valid value
+#: the SAS does not use (pending, arrived...) is a business refusal (422).
+APPOINTMENT_STATUSES = frozenset(
+    {
+        "proposed",
+        "pending",
+        "booked",
+        "arrived",
+        "fulfilled",
+        "cancelled",
+        "noshow",
+        "entered-in-error",
+        "checked-in",
+        "waitlist",
+    }
+)
 
 
 class AppointmentInvalid(Exception):
@@ -58,6 +74,8 @@ def appointment_parse(payload) -> AppointmentFeedback:
             [f"{'.'.join(str(p) for p in error['loc'])} : {error['msg']}" for error in exc.errors()[:10]]
         ) from exc
     issues = []
+    if appointment.status not in APPOINTMENT_STATUSES:
+        issues.append("status : valeur hors de http://hl7.org/fhir/appointmentstatus.")
     profiles = set(appointment.meta.profile or []) if appointment.meta else set()
     if profiles and not profiles & PROFILES:
         issues.append("meta.profile : profil FrAppointmentSAS attendu.")

@@ -113,7 +113,7 @@ def test_editor_slot_gone_at_recheck(regulated_dossier, osnp, doctor):
 
 
 def test_surnumeraire_candidates_rotation_and_structures(regulated_dossier, osnp, make_user):
-    near, near_place = factories.professional(last_name="Proche", insee="13055")
+    near, _ = factories.professional(last_name="Proche", insee="13055")
     far, _ = factories.professional(last_name="Loin", insee="13001")  # Aix-en-Provence
     factories.participation(near)
     factories.participation(far)

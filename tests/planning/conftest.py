@@ -46,13 +46,15 @@ def ig_professionals(db):
 
 
 @pytest.fixture
-def demo_editor_url():
-    """The demo agenda editor on an ephemeral port of 127.0.0.1, in a thread."""
+def demo_editor():
+    """The demo agenda editor on an ephemeral port of 127.0.0.1, in a thread (``.url``, ``.config``)."""
     from demo_editor.server import make_server
 
     server = make_server(port=0, platform_url="http://127.0.0.1:9", token="jeton-de-test", page_size=40)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.url = f"http://127.0.0.1:{server.server_address[1]}"
+    server.config = server.RequestHandlerClass.config
+    yield server
     server.shutdown()
     server.server_close()

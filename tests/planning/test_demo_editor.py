@@ -1,0 +1,130 @@
+"""The whole aggregation path against the demo agenda editor started on 127.0.0.1 (ephemeral port):
+slot search per the guide, booking page with origin=sas, appointment feedback (INT_R03)."""
+
+from __future__ import annotations
+
+import json
+import random
+from datetime import timedelta
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+import httpx
+import pytest
+from django.utils import timezone
+
+from cpts.models import Professional
+from planning.demo import DEMO_SOURCE_NAME, seed_planning_demo
+from planning.enums import RunStatus, SlotStatus
+from planning.models import AgendaSource, Slot
+from planning.services import source_create, source_poll
+from tests.planning.factories import professional_with_place
+
+pytestmark = pytest.mark.django_db
+
+MARSEILLE = [f"132{n:02d}" for n in range(1, 17)]
+
+
+@pytest.fixture
+def thirty_gps(db):
+    return [professional_with_place(f"1{n:010d}", insee=MARSEILLE[n % 16]) for n in range(1, 31)]
+
+
+def test_polling_the_demo_editor_aggregates_its_agendas_through_next_links(demo_editor, thirty_gps):
+    source = source_create(
+        name="demo-test",
+        label="Agenda Démo",
+        base_url=f"{demo_editor.url}/fhir",
+        rpps_list=[p.identifier for p in thirty_gps],
+    )
+
+    run = source_poll(source_id=source.pk)
+
+    assert run.status == RunStatus.SUCCESS, run.errors
+    assert run.requests > 2  # 2 batches (25 + 5), pages of 40 slots
+    assert run.created > 100 and run.rejected == 0
+    slots = Slot.objects.filter(source=source)
+    assert {s.professional_id for s in slots} <= {p.pk for p in thirty_gps}
+    assert slots.filter(slot_types__contains=["SNP"]).exists() or slots.count() > 0
+    assert all(s.booking_url.startswith(f"{demo_editor.url}/rdv/") for s in slots)
+    horizon = timezone.now() + timedelta(hours=72, minutes=1)
+    assert all(timezone.now() - timedelta(minutes=1) <= s.start <= horizon for s in slots)
+
+    again = source_poll(source_id=source.pk)
+    assert (again.created, again.updated) == (0, 0)
+
+
+def test_editor_refuses_more_than_25_professionals_with_an_operation_outcome(demo_editor):
+    identifiers = ",".join(f"urn:oid:1.2.250.1.71.4.2.1|81{n:010d}" for n in range(26))
+    now = timezone.now()
+    response = httpx.get(
+        f"{demo_editor.url}/fhir/Slot",
+        params={
+            "start": [f"ge{now.isoformat()}", f"le{(now + timedelta(hours=1)).isoformat()}"],
+            "schedule.actor:Practitioner.identifier": identifiers,
+            "status": "free",
+        },
+    )
+    assert response.status_code == 400
+    assert response.json()["resourceType"] == "OperationOutcome"
+
+
+def test_booking_from_the_sas_sends_the_appointment_and_tolerates_a_404(demo_editor, thirty_gps, httpserver):
+    httpserver.expect_request("/fhir/r4/Appointment", method="POST").respond_with_data("", status=404)
+    demo_editor.config["platform_url"] = httpserver.url_for("/")
+    source = source_create(
+        name="demo-test",
+        label="Agenda Démo",
+        base_url=f"{demo_editor.url}/fhir",
+        rpps_list=[p.identifier for p in thirty_gps],
+    )
+    source_poll(source_id=source.pk)
+    slot = Slot.objects.filter(source=source, bookable=True).order_by("start").first()
+
+    page = httpx.get(f"{slot.booking_url}&origin=sas")
+    assert page.status_code == 200 and "habilitation régulateur active" in page.text
+    query = dict(parse_qsl(urlsplit(slot.booking_url).query))
+    booked = httpx.post(
+        f"{demo_editor.url}/rdv/{slot.professional.identifier}",
+        content=urlencode({"creneau": query["creneau"], "patient": "Patient Test", "operator": "reg-1"}),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+
+    assert booked.status_code == 201
+    assert "la plateforme ne reçoit pas encore les rendez-vous (HTTP 404)" in booked.text
+    request, _ = httpserver.log[-1]
+    assert request.headers["Authorization"] == "Bearer jeton-de-test"
+    appointment = json.loads(request.data)
+    assert appointment["resourceType"] == "Appointment" and appointment["status"] == "booked"
+    assert appointment["participant"][0]["actor"]["identifier"]["value"] == f"8{slot.professional.identifier}"
+    assert appointment["start"] == timezone.localtime(slot.start).isoformat()
+
+    run = source_poll(source_id=source.pk)
+    assert run.gone >= 1
+    assert Slot.objects.get(pk=slot.pk).status == SlotStatus.GONE
+
+
+def test_demo_step_is_idempotent_and_works_with_whatever_professionals_exist(thirty_gps):
+    first = seed_planning_demo(random.Random(1))
+    before = list(Slot.objects.order_by("pk").values_list("pk", "status", "content_hash"))
+    second = seed_planning_demo(random.Random(1))
+
+    assert first["source_created"] is True and first["professionals"] == 30 and first["slots_created"] > 100
+    assert second == {**first, "source_created": False, "slots_created": 0}
+    assert list(Slot.objects.order_by("pk").values_list("pk", "status", "content_hash")) == before
+    source = AgendaSource.objects.get(name=DEMO_SOURCE_NAME)
+    assert source.base_url == "http://127.0.0.1:8100/fhir"
+    from django_celery_beat.models import PeriodicTask
+
+    task = PeriodicTask.objects.get(name=source.periodic_task_name)
+    assert (task.task, task.queue, task.interval.every, json.loads(task.args)) == (
+        "planning.tasks.source_poll",
+        "ingest",
+        300,
+        [source.pk],
+    )
+
+
+def test_demo_step_with_an_empty_directory(db):
+    assert Professional.objects.count() == 0
+    summary = seed_planning_demo(random.Random(1))
+    assert summary["professionals"] == 0 and summary["slots_created"] == 0

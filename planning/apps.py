@@ -26,8 +26,8 @@ class PlanningConfig(AppConfig):
         )
         navigation.register(
             "Sources d'agenda",
-            "planning:sources",
+            "planning-sources",
             {Role.ADMIN_PLATEFORME, Role.ADMIN_SAS, Role.COORDINATEUR_STRUCTURE},
         )
-        navigation.register("Mes disponibilités", "planning:availability", {Role.EFFECTEUR})
+        navigation.register("Mes disponibilités", "planning-availability", {Role.EFFECTEUR})
         register_step(20, "planning", seed_planning_demo)

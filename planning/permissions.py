@@ -1,1 +1,45 @@
 """Named permission functions of `planning` (``can_<verb>_<thing>(user, obj)``)."""
+
+from __future__ import annotations
+
+from sas_platform.enums import Role
+from sas_platform.permissions import can_act_in_territory, is_platform_admin
+
+SOURCE_VIEWERS = (Role.ADMIN_PLATEFORME, Role.ADMIN_SAS, Role.COORDINATEUR_STRUCTURE)
+
+
+def can_view_sources(user) -> bool:
+    """Administrators and structure coordinators watch the agenda sources' health (issue 4 §3)."""
+    return user.is_authenticated and user.has_role(*SOURCE_VIEWERS)
+
+
+def can_view_source(user, source) -> bool:
+    if not can_view_sources(user):
+        return False
+    return (
+        is_platform_admin(user)
+        or source.departement_id is None
+        or can_act_in_territory(user, source.departement_id)
+    )
+
+
+def can_run_source(user, source) -> bool:
+    """Only administrators run a source now: platform administrators any, SAS administrators their
+    territory's (a national source, without département, is the platform administrators')."""
+    if is_platform_admin(user):
+        return True
+    return (
+        user.is_authenticated
+        and user.has_role(Role.ADMIN_SAS)
+        and source.departement_id is not None
+        and can_act_in_territory(user, source.departement_id)
+    )
+
+
+def can_declare_availability(user) -> bool:
+    """An effecteur linked to their directory entry declares their own availability (DOMAIN.md §4)."""
+    return (
+        user.is_authenticated
+        and user.has_role(Role.EFFECTEUR)
+        and getattr(user, "professional", None) is not None
+    )

@@ -1,1 +1,12 @@
-urlpatterns: list = []
+from django.urls import path
+
+from planning.web import views
+
+urlpatterns = [
+    path("sources/", views.sources, name="planning-sources"),
+    path("sources/<int:pk>/", views.source_detail, name="planning-source"),
+    path("sources/<int:pk>/lancer/", views.source_run, name="planning-source-run"),
+    path("sources/executions/<int:pk>/", views.run_progress, name="planning-run-progress"),
+    path("disponibilites/", views.availability, name="planning-availability"),
+    path("disponibilites/<int:pk>/retirer/", views.availability_remove, name="planning-availability-remove"),
+]

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 from sas_platform.api.exceptions import error_body
 from sas_platform.enums import Role
 from sas_platform.health import health_report
+from sas_platform.permissions import is_platform_admin
 from sas_platform.selectors import communes_search, territories_for_user
 from sas_platform.web.forms import LoginForm, ResetRequestForm, ResetSetPasswordForm
 from sas_platform.web.home import home_sections_for
@@ -30,6 +31,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "title": "Accueil",
             "sections": home_sections_for(user),
             "territories": list(territories_for_user(user=user)),
+            # A platform administrator acts everywhere: one line rather than 101 tags.
+            "all_territories": is_platform_admin(user),
             "has_role": bool(user.role_codes),
         },
     )

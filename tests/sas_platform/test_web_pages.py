@@ -39,7 +39,10 @@ def test_home_shows_the_role_section_and_its_empty_state(client, make_user, role
     )
     assert section.empty_state.replace("'", "&#x27;") in html
     assert "<h1>Bonjour Camille</h1>" in html
-    assert '<span class="fr-tag fr-mr-1v">13 – Bouches-du-Rhône</span>' in html
+    if role == Role.ADMIN_PLATEFORME:
+        assert "Territoires : tous (101 départements)." in html
+    else:
+        assert '<span class="fr-tag fr-mr-1v">13 – Bouches-du-Rhône</span>' in html
 
 
 @pytest.mark.django_db
@@ -65,6 +68,8 @@ def test_platform_admin_home_links(client, make_user):
     assert 'href="/admin/"' in html
     assert 'href="/admin/django_celery_beat/periodictask/"' in html
     assert 'href="/api/docs/"' in html
+    assert "Territoires : tous (101 départements)." in html
+    assert "fr-tag" not in html
 
 
 @pytest.mark.django_db

@@ -168,3 +168,26 @@ def clean_phone(value: str) -> str:
 def clean_email(value: str) -> str:
     value = (value or "").strip()
     return value if re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value) else ""
+
+
+def bulk_insert(model, rows: list[dict]) -> None:
+    """Insert new rows given as ``{attname: value}`` dicts (the same keys in every row).
+
+    PostgreSQL: ``COPY ... FROM STDIN``, which streams the rows; Django's ``bulk_create``
+    spends most of an import building model instances and binding tens of thousands of
+    parameters. Other databases: ``bulk_create``. Primary keys are not returned.
+    """
+    from django.db import connection
+
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create([model(**row) for row in rows], batch_size=BATCH_SIZE)
+        return
+    columns = {f.attname: f.column for f in model._meta.concrete_fields}
+    names = list(rows[0])
+    quote = connection.ops.quote_name
+    sql = f"COPY {quote(model._meta.db_table)} ({', '.join(quote(columns[n]) for n in names)}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for row in rows:
+            copy.write_row([row[name] for name in names])

@@ -32,6 +32,7 @@ from cpts.imports.common import (
     ImportStats,
     ProgressCallback,
     StructureIndex,
+    bulk_insert,
     civility_label,
     clean_email,
     clean_phone,
@@ -82,6 +83,7 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
 _REQUIRED = ("id_type", "id_pp", "last_name", "profession_code")
 _ALIASES = {search_key(spelling): name for name, spellings in _COLUMNS.items() for spelling in spellings}
 _ADELI = re.compile(r"(\d{2}|2A|2B)\d{7}")
+_MODES = frozenset(ExerciseMode.values)
 
 PERSON_FIELDS = (
     "identifier_key_valid",
@@ -118,11 +120,11 @@ class Header:
     index: dict[str, int]
     width: int
 
-    def get(self, fields: list[str], name: str) -> str:
-        position = self.index.get(name)
-        if position is None or position >= len(fields):
-            return ""
-        return fields[position].strip()
+    def row(self, fields: list[str]) -> dict[str, str]:
+        """The line's known columns by canonical name, stripped (absent columns: missing key)."""
+        return {
+            name: fields[position].strip() for name, position in self.index.items() if position < len(fields)
+        }
 
 
 def header_parse(line: str) -> Header:
@@ -158,10 +160,10 @@ class LineRejected(Exception):
     pass
 
 
-def _person(header: Header, fields: list[str], source: str) -> tuple[tuple[str, str], dict]:
-    id_type = header.get(fields, "id_type")
-    identifier = header.get(fields, "id_pp").upper()
-    national = header.get(fields, "id_national").upper()
+def _person(row: dict[str, str], source: str) -> tuple[tuple[str, str], dict]:
+    id_type = row.get("id_type", "")
+    identifier = row.get("id_pp", "").upper()
+    national = row.get("id_national", "").upper()
     if not identifier and len(national) > 1:
         identifier = national[1:]
     if id_type == IdentifierType.RPPS:
@@ -174,14 +176,14 @@ def _person(header: Header, fields: list[str], source: str) -> tuple[tuple[str, 
         key_valid = True
     else:
         raise LineRejected(f"type d'identifiant « {id_type} » inconnu (8 = RPPS, 0 = ADELI)")
-    last_name = header.get(fields, "last_name")
+    last_name = row.get("last_name", "")
     if not last_name:
         raise LineRejected("nom d'exercice manquant")
-    first_name = header.get(fields, "first_name")
-    profession_code = header.get(fields, "profession_code")
-    specialty_code = header.get(fields, "specialty_code")
-    civility = header.get(fields, "civility_ex_label") or civility_label(
-        header.get(fields, "civility_ex_code") or header.get(fields, "civility_code")
+    first_name = row.get("first_name", "")
+    profession_code = row.get("profession_code", "")
+    specialty_code = row.get("specialty_code", "")
+    civility = row.get("civility_ex_label", "") or civility_label(
+        row.get("civility_ex_code", "") or row.get("civility_code", "")
     )
     person = {
         "identifier_key_valid": key_valid,
@@ -189,42 +191,38 @@ def _person(header: Header, fields: list[str], source: str) -> tuple[tuple[str, 
         "last_name": last_name,
         "first_name": first_name,
         "profession_code": profession_code,
-        "profession_label": header.get(fields, "profession_label")
-        or PROFESSION_LABELS.get(profession_code, ""),
+        "profession_label": row.get("profession_label", "") or PROFESSION_LABELS.get(profession_code, ""),
         "specialty_code": specialty_code,
-        "specialty_label": header.get(fields, "specialty_label") or SPECIALTY_LABELS.get(specialty_code, ""),
+        "specialty_label": row.get("specialty_label", "") or SPECIALTY_LABELS.get(specialty_code, ""),
         "search_name": search_key(f"{last_name} {first_name}"),
         "source": source,
     }
     return (id_type, identifier), fit(person, PROFESSIONAL_MAX)
 
 
-def _place(
-    header: Header, fields: list[str], geography: Geography, structures: StructureIndex
-) -> tuple[str | None, dict]:
-    get = header.get
-    technical_id = get(fields, "technical_id")
-    siret, finess = get(fields, "siret"), get(fields, "finess")
-    street_type = get(fields, "street_type_label") or get(fields, "street_type_code")
+def _place(row: dict[str, str], geography: Geography, structures: StructureIndex) -> tuple[str | None, dict]:
+    technical_id = row.get("technical_id", "")
+    siret, finess = row.get("siret", ""), row.get("finess", "")
+    street_type = row.get("street_type_label", "") or row.get("street_type_code", "")
     address = " ".join(
         part
         for part in (
-            get(fields, "street_number") + get(fields, "street_repeat"),
+            row.get("street_number", "") + row.get("street_repeat", ""),
             street_type,
-            get(fields, "street"),
+            row.get("street", ""),
         )
         if part
     )
-    postal_code = get(fields, "postal_code")
-    commune_code = normalize_insee_commune(get(fields, "commune"))
-    name = get(fields, "company_name") or get(fields, "trade_name")
+    postal_code = row.get("postal_code", "")
+    commune_code = normalize_insee_commune(row.get("commune", ""))
+    name = row.get("company_name", "") or row.get("trade_name", "")
     if not (technical_id or siret or finess or address or postal_code or commune_code or name):
         return None, {}
     if commune_code:
         if commune_code not in geography.communes:
             raise LineRejected(f"code commune INSEE « {commune_code} » inconnu")
     else:
-        cedex_city = get(fields, "cedex")[6:] if len(get(fields, "cedex")) > 6 else ""
+        cedex_city = row.get("cedex", "")[6:] if len(row.get("cedex", "")) > 6 else ""
         commune_code = geography.from_postal_code(postal_code, cedex_city) or ""
     latitude = longitude = None
     if commune_code:
@@ -235,7 +233,7 @@ def _place(
         key = f"rpps:siret:{siret}" if siret else f"rpps:finess:{finess}"
     else:
         key = "rpps:adr:" + search_key(f"{address} {postal_code} {commune_code} {name}")
-    mode = get(fields, "mode")
+    mode = row.get("mode", "")
     place = {
         "structure_id": structures.find(finess=finess, siret=siret),
         "name": name,
@@ -244,19 +242,20 @@ def _place(
         "commune_id": commune_code or None,
         "latitude": latitude,
         "longitude": longitude,
-        "phone": clean_phone(get(fields, "phone") or get(fields, "phone2")),
-        "email": clean_email(get(fields, "email")),
+        "phone": clean_phone(row.get("phone", "") or row.get("phone2", "")),
+        "email": clean_email(row.get("email", "")),
         "finess": finess,
         "siret": siret,
         "rpps_rang": technical_id,
-        "exercise_mode": mode if mode in ExerciseMode.values else ExerciseMode.UNKNOWN,
+        "exercise_mode": mode if mode in _MODES else ExerciseMode.UNKNOWN,
         "is_active": True,
     }
     return key[:120], fit(place, PLACE_MAX)
 
 
 def _flush(batch: list[ParsedLine], stats: ImportStats) -> None:
-    """Write one batch: 2 look-up queries, then bulk creates and updates, in one transaction."""
+    """Write one batch in one transaction: look-ups of existing rows (2 queries), inserts by
+    COPY, updates by ``bulk_update`` (only rows that changed)."""
     if not batch:
         return
     now = timezone.now()
@@ -264,65 +263,87 @@ def _flush(batch: list[ParsedLine], stats: ImportStats) -> None:
     for parsed in batch:
         people.setdefault(parsed.person_key, []).append(parsed)
     with transaction.atomic():
-        existing = {
-            (p.identifier_type, p.identifier): p
-            for p in Professional.objects.filter(identifier__in={key[1] for key in people})
-        }
-        new_people, changed_people = [], []
+        # Both columns, so the unique index (identifier_type, identifier) serves the look-up.
+        ids: dict[tuple[str, str], int] = {}
+        changed_people: list[Professional] = []
         person_outcome: dict[tuple[str, str], str] = {}
-        professionals: dict[tuple[str, str], Professional] = {}
-        for key, lines in people.items():
-            values = lines[0].person
-            professional = existing.get(key)
-            if professional is None:
-                professional = Professional(
-                    identifier_type=key[0], identifier=key[1], created_at=now, updated_at=now, **values
+        for pk, kind, identifier, *current in Professional.objects.filter(
+            identifier_type__in={key[0] for key in people}, identifier__in={key[1] for key in people}
+        ).values_list("pk", "identifier_type", "identifier", *PERSON_FIELDS):
+            key = (kind, identifier)
+            if key not in people:
+                continue
+            ids[key] = pk
+            values = people[key][0].person
+            if tuple(current) != tuple(values[name] for name in PERSON_FIELDS):
+                changed_people.append(
+                    Professional(pk=pk, updated_at=now, **{name: values[name] for name in PERSON_FIELDS})
                 )
-                new_people.append(professional)
-                person_outcome[key] = "created"
-            elif any(getattr(professional, name) != values[name] for name in PERSON_FIELDS):
-                for name in PERSON_FIELDS:
-                    setattr(professional, name, values[name])
-                professional.updated_at = now
-                changed_people.append(professional)
                 person_outcome[key] = "updated"
             else:
                 person_outcome[key] = "unchanged"
-            professionals[key] = professional
-        Professional.objects.bulk_create(new_people, batch_size=BATCH_SIZE)
+        new_people = [
+            {
+                "identifier_type": key[0],
+                "identifier": key[1],
+                "user_id": None,
+                "created_at": now,
+                "updated_at": now,
+                **lines[0].person,
+            }
+            for key, lines in people.items()
+            if key not in ids
+        ]
+        bulk_insert(Professional, new_people)
+        if new_people:
+            for kind, identifier, pk in Professional.objects.filter(
+                identifier_type__in={row["identifier_type"] for row in new_people},
+                identifier__in=[row["identifier"] for row in new_people],
+            ).values_list("identifier_type", "identifier", "pk"):
+                if (kind, identifier) not in ids:
+                    ids[(kind, identifier)] = pk
+                    person_outcome[(kind, identifier)] = "created"
         Professional.objects.bulk_update(
             changed_people, [*PERSON_FIELDS, "updated_at"], batch_size=BATCH_SIZE
         )
 
-        place_keys = {parsed.place_key for parsed in batch if parsed.place_key}
         existing_places = {
-            (place.professional_id, place.source_key): place
-            for place in PracticePlace.objects.filter(
-                professional_id__in=[p.pk for p in professionals.values()], source_key__in=place_keys
-            )
+            (row[1], row[2]): (row[0], tuple(row[3:]))
+            for row in PracticePlace.objects.filter(
+                professional_id__in=list(ids.values()),
+                source_key__in={parsed.place_key for parsed in batch if parsed.place_key},
+            ).values_list("pk", "professional_id", "source_key", *PLACE_FIELDS)
         }
-        new_places, changed_places = [], []
+        new_places: list[dict] = []
+        changed_places: list[PracticePlace] = []
         for key, lines in people.items():
-            professional = professionals[key]
+            professional_id = ids[key]
             for position, parsed in enumerate(lines):
                 outcome = person_outcome[key] if position == 0 else "unchanged"
                 if parsed.place_key:
-                    place = existing_places.get((professional.pk, parsed.place_key))
-                    if place is None:
+                    existing = existing_places.get((professional_id, parsed.place_key))
+                    if existing is None:
                         new_places.append(
-                            PracticePlace(
-                                professional=professional, source_key=parsed.place_key, **parsed.place
-                            )
+                            {
+                                "professional_id": professional_id,
+                                "source_key": parsed.place_key,
+                                **parsed.place,
+                            }
                         )
                         outcome = "created"
-                    elif any(getattr(place, name) != parsed.place[name] for name in PLACE_FIELDS):
-                        for name in PLACE_FIELDS:
-                            setattr(place, name, parsed.place[name])
-                        changed_places.append(place)
+                    elif existing[1] != tuple(parsed.place[name] for name in PLACE_FIELDS):
+                        changed_places.append(
+                            PracticePlace(
+                                pk=existing[0],
+                                professional_id=professional_id,
+                                source_key=parsed.place_key,
+                                **parsed.place,
+                            )
+                        )
                         if outcome != "created":
                             outcome = "updated"
                 stats.count(outcome)
-        PracticePlace.objects.bulk_create(new_places, batch_size=BATCH_SIZE)
+        bulk_insert(PracticePlace, new_places)
         PracticePlace.objects.bulk_update(changed_places, list(PLACE_FIELDS), batch_size=BATCH_SIZE)
 
 
@@ -371,8 +392,9 @@ def rpps_import(*, path: Path | str, progress: ProgressCallback | None = None) -
                 stats.reject(line_no, f"ligne mal formée : {width} colonnes au lieu de {header.width}")
                 continue
             try:
-                person_key, person = _person(header, fields, source)
-                place_key, place = _place(header, fields, geography, structures)
+                row = header.row(fields)
+                person_key, person = _person(row, source)
+                place_key, place = _place(row, geography, structures)
             except LineRejected as exc:
                 stats.reject(line_no, str(exc))
                 continue

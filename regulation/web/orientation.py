@@ -7,8 +7,8 @@ import datetime as dt
 from django.utils import timezone
 
 from planning import selectors as planning_selectors
-from regulation import policies, selectors
-from regulation.enums import ACTIVE_APPOINTMENT_STATUSES, RequestStatus
+from regulation import policies, selectors, services
+from regulation.enums import ACTIVE_APPOINTMENT_STATUSES, AppointmentStatus, RequestStatus
 from regulation.models import Dossier
 from regulation.web import forms
 
@@ -50,9 +50,13 @@ def orientation_context(*, dossier: Dossier, user, params) -> dict:
     doctors, structures = selectors.surnumeraire_candidates(dossier=dossier)
     bookings = selectors.dossier_bookings(dossier=dossier)
     requests = selectors.dossier_requests(dossier=dossier)
+    active = next((b for b in bookings if b.status in ACTIVE_APPOINTMENT_STATUSES), None)
     return {
         **search_context(dossier=dossier, params=params),
-        "active_booking": next((b for b in bookings if b.status in ACTIVE_APPOINTMENT_STATUSES), None),
+        "active_booking": active,
+        "editor_url": services.editor_redirect_url(active)
+        if active and active.status == AppointmentStatus.HELD and active.booking_url
+        else "",
         "bookings": bookings,
         "requests": requests,
         "pending_requests": [r for r in requests if r.status == RequestStatus.PENDING],

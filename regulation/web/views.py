@@ -368,18 +368,18 @@ def orientation_book(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def orientation_hold(request: HttpRequest, pk: int) -> HttpResponse:
-    """Editor's slot: re-check, hold, then send the regulator to the editor's page (``origin=sas``)."""
+    """Editor's slot: re-check, hold, then the page offers the editor's booking page (``origin=sas``).
+
+    No redirect to the editor straight from the POST: the CSP's ``form-action 'self'`` forbids it,
+    and the OSNP keeps the dossier in view while booking in the editor's tool.
+    """
     dossier = _target(pk, permissions.can_orient_dossier, request.user)
     slot_id = int(request.POST.get("slot", "0") or 0)
-    holder: dict = {}
-
-    def hold():
-        holder["booking"] = services.slot_hold_editor(
-            dossier_id=dossier.pk, slot_id=slot_id, actor=request.user
-        )
-
-    if _run(request, hold) and holder["booking"].booking_url:
-        return redirect(services.editor_redirect_url(holder["booking"]))
+    _run(
+        request,
+        lambda: services.slot_hold_editor(dossier_id=dossier.pk, slot_id=slot_id, actor=request.user),
+        "Créneau retenu : finalisez la réservation sur la page de l'éditeur.",
+    )
     return _back_to_orientation(dossier)
 
 

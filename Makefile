@@ -44,6 +44,7 @@ migrate: venv
 install: venv system-deps migrate
 	$(MANAGE) load_geography
 	$(MANAGE) sync_periodic_tasks
+	$(MANAGE) sync_roles
 
 run: install
 	$(MANAGE) seed_demo

@@ -45,6 +45,17 @@ def check_broker() -> str | None:
 CHECKS = {"database": check_database, "cache": check_cache, "broker": check_broker}
 
 
+def worker_last_heartbeat() -> str | None:
+    """When a Celery worker last ran the periodic heartbeat task (information, not a check:
+    a worker may be idle between two beats)."""
+    from sas_platform.tasks import HEARTBEAT_KEY
+
+    try:
+        return cache.get(HEARTBEAT_KEY)
+    except Exception:  # the cache check already reports a broken cache
+        return None
+
+
 def health_report() -> tuple[bool, dict[str, dict]]:
     """Run every check; return (all ok, {part: {"status": "ok"|"error", "detail"?}})."""
     parts: dict[str, dict] = {}
@@ -52,12 +63,3 @@ def health_report() -> tuple[bool, dict[str, dict]]:
         error = check()
         parts[name] = {"status": "ok"} if error is None else {"status": "error", "detail": error}
     return all(p["status"] == "ok" for p in parts.values()), parts
-
-
-def broker_url_for_display() -> str:
-    """The broker URL without credentials."""
-    url = settings.CELERY_BROKER_URL
-    if "@" in url:
-        scheme, rest = url.split("://", 1)
-        return f"{scheme}://***@{rest.split('@', 1)[1]}"
-    return url

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from sas_platform.enums import AuditEventType, CommuneType, Role
@@ -261,9 +261,22 @@ def geography_load(
 
 
 # --- Roles and users ------------------------------------------------------------------------
+#: Apps whose models SAS administrators may *view* in the admin (support work). They get no
+#: add/change/delete permission there: changes go through the platform's pages and services,
+#: and no admin permission lets them grant themselves a role.
+SAS_ADMIN_VIEW_APPS = ("sas_platform", "cpts", "planning", "regulation", "remuneration", "django_celery_beat")
+
+
 def roles_ensure_groups() -> list[Group]:
-    """Create the Django group of every :class:`Role` (idempotent)."""
-    return [Group.objects.get_or_create(name=role.value)[0] for role in Role]
+    """Create the Django group of every :class:`Role` and give SAS administrators their
+    view permissions (idempotent; run by ``make install`` through ``sync_roles``)."""
+    groups = [Group.objects.get_or_create(name=role.value)[0] for role in Role]
+    admin_sas = next(group for group in groups if group.name == Role.ADMIN_SAS)
+    view = Permission.objects.filter(
+        content_type__app_label__in=SAS_ADMIN_VIEW_APPS, codename__startswith="view_"
+    )
+    admin_sas.permissions.add(*view)
+    return groups
 
 
 @transaction.atomic

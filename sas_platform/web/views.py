@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 
 from sas_platform.api.exceptions import error_body
 from sas_platform.enums import Role
-from sas_platform.health import health_report
+from sas_platform.health import health_report, worker_last_heartbeat
 from sas_platform.permissions import is_platform_admin
 from sas_platform.selectors import communes_search, territories_for_user
 from sas_platform.web.forms import LoginForm, ResetRequestForm, ResetSetPasswordForm
@@ -100,7 +100,14 @@ def lockout_response(request: HttpRequest, credentials: dict | None = None, *arg
 def healthz(request: HttpRequest) -> JsonResponse:
     """200 when database, cache and broker answer; 503 naming the part that failed."""
     ok, parts = health_report()
-    return JsonResponse({"status": "ok" if ok else "error", "checks": parts}, status=200 if ok else 503)
+    return JsonResponse(
+        {
+            "status": "ok" if ok else "error",
+            "checks": parts,
+            "worker_last_heartbeat": worker_last_heartbeat(),
+        },
+        status=200 if ok else 503,
+    )
 
 
 @login_required

@@ -328,3 +328,19 @@ def test_users_visible_to_no_duplicates_and_bounded_queries(make_user, django_as
         roles = [sorted(g.name for g in u.groups.all()) for u in users]
     assert len(users) == len(set(users)) == 6
     assert roles.count(["osnp"]) == 5
+
+
+@pytest.mark.django_db
+def test_sas_admin_gets_view_permissions_only_in_admin(client, make_user):
+    roles_ensure_groups()
+    perms = set(Group.objects.get(name=Role.ADMIN_SAS).permissions.values_list("codename", flat=True))
+    assert {"view_user", "view_auditevent", "view_commune"} <= perms
+    assert all(code.startswith("view_") for code in perms)
+    admin_sas = make_user(Role.ADMIN_SAS)
+    client.force_login(admin_sas)
+    assert client.get("/admin/sas_platform/auditevent/").status_code == 200
+    assert client.get(f"/admin/sas_platform/user/{admin_sas.pk}/change/").status_code == 200  # view-only form
+    response = client.post(f"/admin/sas_platform/user/{admin_sas.pk}/change/", {"email": admin_sas.email})
+    assert response.status_code == 403
+    admin_sas.refresh_from_db()
+    assert not admin_sas.is_superuser

@@ -1,1 +1,425 @@
-"""API views of `regulation`: one class per operation, nested Input/Output serializers."""
+"""API views of `regulation`: one class per operation, nested Input/Output serializers.
+
+The same services as the desk's pages; every operation is scoped by territory and role
+(``regulation.permissions``) and refused before anything is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from drf_spectacular.utils import OpenApiExample, extend_schema
+from rest_framework import serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from regulation import permissions, policies, selectors, services
+from regulation.enums import (
+    AppointmentStatus,
+    CallerRelation,
+    CareLevel,
+    Decision,
+    OrientationResult,
+    Origin,
+    Priority,
+    RequestChannel,
+    RequestStatus,
+    Sex,
+    Transition,
+)
+from regulation.models import Booking, Dossier, SurnumeraireRequest
+from sas_platform.api.apis import ErrorSerializer
+from sas_platform.enums import AccessPurpose
+from sas_platform.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
+from sas_platform.selectors import commune_get
+
+ROUTES = {"amu": Transition.ROUTE_AMU, "general_practice": Transition.ROUTE_GENERAL_PRACTICE}
+
+
+def _dossier(pk: int, user, allowed: Callable) -> Dossier:
+    dossier = Dossier.objects.filter(pk=pk).first()
+    if dossier is None:
+        raise NotFoundError("Dossier introuvable.", code="dossier_not_found")
+    if not allowed(user, dossier):
+        raise PermissionDeniedError("Vous n'avez pas le droit d'agir sur ce dossier.")
+    return dossier
+
+
+class QueueItemSerializer(serializers.Serializer):
+    """A dossier in a list: no patient identity (DOMAIN.md §8, minimisation)."""
+
+    id = serializers.IntegerField()
+    reference = serializers.CharField()
+    territory = serializers.CharField(source="territory_id")
+    state = serializers.CharField()
+    priority = serializers.CharField()
+    commune = serializers.CharField(source="commune_id")
+    picked_up_at = serializers.DateTimeField()
+    decision = serializers.CharField()
+    holder = serializers.CharField(allow_null=True)
+
+
+class DossierOutputSerializer(QueueItemSerializer):
+    origin = serializers.CharField()
+    caller_name = serializers.CharField()
+    caller_phone = serializers.CharField()
+    caller_relation = serializers.CharField()
+    patient_last_name = serializers.CharField()
+    patient_first_name = serializers.CharField()
+    patient_birth_date = serializers.DateField(allow_null=True)
+    patient_age = serializers.IntegerField(allow_null=True)
+    patient_sex = serializers.CharField()
+    patient_phone = serializers.CharField()
+    address = serializers.CharField()
+    latitude = serializers.FloatField(allow_null=True)
+    longitude = serializers.FloatField(allow_null=True)
+    reason = serializers.CharField()
+    care_level = serializers.CharField()
+    decision_notes = serializers.CharField()
+    decided_at = serializers.DateTimeField(allow_null=True)
+    treating_doctor_name = serializers.CharField()
+    treating_doctor_call = serializers.CharField()
+    orientation_category = serializers.CharField()
+    orientation_result = serializers.CharField()
+    closed_at = serializers.DateTimeField(allow_null=True)
+    closure_reason = serializers.CharField()
+    allowed_transitions = serializers.SerializerMethodField()
+
+    def get_allowed_transitions(self, dossier) -> list[str]:
+        return [str(t) for t in policies.allowed_transitions(dossier.state)]
+
+
+def _out(dossier: Dossier) -> dict:
+    return DossierOutputSerializer(dossier).data
+
+
+class DossierListCreateApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        commune = serializers.CharField(help_text="Code INSEE de la commune (centroïde géocodé).")
+        reason = serializers.CharField()
+        route = serializers.ChoiceField(choices=list(ROUTES), required=False, allow_null=True)
+        origin = serializers.ChoiceField(choices=Origin.choices, default=Origin.CENTRE_15)
+        caller_name = serializers.CharField(required=False, allow_blank=True, default="")
+        caller_phone = serializers.CharField(required=False, allow_blank=True, default="")
+        caller_relation = serializers.ChoiceField(
+            choices=CallerRelation.choices, default=CallerRelation.PATIENT
+        )
+        patient_last_name = serializers.CharField(required=False, allow_blank=True, default="")
+        patient_first_name = serializers.CharField(required=False, allow_blank=True, default="")
+        patient_birth_date = serializers.DateField(required=False, allow_null=True, default=None)
+        patient_age = serializers.IntegerField(
+            required=False, allow_null=True, min_value=0, max_value=130, default=None
+        )
+        patient_sex = serializers.ChoiceField(choices=Sex.choices, required=False, default="")
+        patient_phone = serializers.CharField(required=False, allow_blank=True, default="")
+        address = serializers.CharField(required=False, allow_blank=True, default="")
+        priority = serializers.ChoiceField(choices=Priority.choices, default=Priority.P2)
+        treating_doctor_name = serializers.CharField(required=False, allow_blank=True, default="")
+
+    @extend_schema(
+        summary="File d'attente et dossiers de mes territoires",
+        responses={200: QueueItemSerializer(many=True)},
+    )
+    def get(self, request):
+        if not permissions.can_view_queue(request.user):
+            raise PermissionDeniedError("Réservé aux équipes de régulation.")
+        rows = selectors.queue_for_user(
+            user=request.user, territory_code=request.query_params.get("territoire")
+        )
+        return Response(QueueItemSerializer(rows, many=True).data)
+
+    @extend_schema(
+        summary="Ouvrir un dossier (et l'orienter en une action)",
+        request=InputSerializer,
+        responses={201: DossierOutputSerializer, 400: ErrorSerializer, 403: ErrorSerializer},
+        examples=[
+            OpenApiExample(
+                "Appel au 116 117, orienté vers la médecine générale",
+                value={
+                    "commune": "13055",
+                    "reason": "Fièvre depuis 2 jours",
+                    "route": "general_practice",
+                    "origin": "116117",
+                    "patient_age": 34,
+                },
+            )
+        ],
+    )
+    def post(self, request):
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        commune = commune_get(insee_code=data.pop("commune"))
+        if commune is None:
+            raise ApplicationError(
+                "Commune inconnue.", code="invalid", extra={"fields": {"commune": ["Code INSEE inconnu."]}}
+            )
+        territory = commune.departement_id
+        if not permissions.can_create_dossier(request.user, territory):
+            raise PermissionDeniedError("Vous ne pouvez pas ouvrir de dossier sur ce territoire.")
+        route = ROUTES.get(data.pop("route", None) or "")
+        dossier = services.dossier_open(
+            actor=request.user,
+            territory_code=territory,
+            commune=commune,
+            reason=data.pop("reason"),
+            route=route,
+            **data,
+        )
+        return Response(_out(dossier), status=status.HTTP_201_CREATED)
+
+
+class DossierDetailApi(APIView):
+    @extend_schema(
+        summary="Lire un dossier (lecture journalisée)",
+        responses={200: DossierOutputSerializer, 403: ErrorSerializer},
+    )
+    def get(self, request, pk: int):
+        dossier = selectors.dossier_read(
+            user=request.user, dossier_id=pk, path=request.get_full_path(), purpose=AccessPurpose.API
+        )
+        return Response(_out(dossier))
+
+
+class DossierRouteApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        to = serializers.ChoiceField(choices=list(ROUTES))
+        reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+    @extend_schema(
+        summary="Orienter vers l'AMU ou la médecine générale",
+        request=InputSerializer,
+        responses={200: DossierOutputSerializer, 409: ErrorSerializer},
+    )
+    def post(self, request, pk: int):
+        dossier = _dossier(pk, request.user, permissions.can_route_dossier)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        dossier = services.dossier_route(
+            dossier_id=dossier.pk,
+            actor=request.user,
+            to=ROUTES[serializer.validated_data["to"]],
+            reason=serializer.validated_data["reason"],
+        )
+        return Response(_out(dossier))
+
+
+class DossierClaimApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        take_over = serializers.BooleanField(default=False)
+
+    @extend_schema(
+        summary="Prendre un dossier (ou le reprendre explicitement)",
+        request=InputSerializer,
+        responses={200: DossierOutputSerializer, 409: ErrorSerializer},
+    )
+    def post(self, request, pk: int):
+        dossier = _dossier(pk, request.user, permissions.can_claim_dossier)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        dossier = services.dossier_claim(
+            dossier_id=dossier.pk, actor=request.user, take_over=serializer.validated_data["take_over"]
+        )
+        return Response(_out(dossier))
+
+
+class DossierReleaseApi(APIView):
+    @extend_schema(summary="Relâcher un dossier", request=None, responses={200: DossierOutputSerializer})
+    def post(self, request, pk: int):
+        dossier = _dossier(pk, request.user, permissions.can_claim_dossier)
+        return Response(_out(services.dossier_release(dossier_id=dossier.pk, actor=request.user)))
+
+
+class DossierDecideApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        decision = serializers.ChoiceField(choices=Decision.choices)
+        priority = serializers.ChoiceField(choices=Priority.choices, required=False)
+        care_level = serializers.ChoiceField(
+            choices=CareLevel.choices, required=False, allow_blank=True, default=""
+        )
+        notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+    @extend_schema(
+        summary="Décision du régulateur",
+        request=InputSerializer,
+        responses={200: DossierOutputSerializer, 409: ErrorSerializer},
+        examples=[OpenApiExample("RDV sous 48 h", value={"decision": "appointment_48h", "priority": "P2"})],
+    )
+    def post(self, request, pk: int):
+        dossier = _dossier(pk, request.user, permissions.can_decide_dossier)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        dossier = services.dossier_decide(
+            dossier_id=dossier.pk,
+            actor=request.user,
+            decision=data["decision"],
+            notes=data["notes"],
+            priority=data.get("priority"),
+            care_level=data["care_level"],
+        )
+        return Response(_out(dossier))
+
+
+class BookingOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    dossier = serializers.IntegerField(source="dossier_id")
+    kind = serializers.CharField()
+    status = serializers.CharField()
+    slot = serializers.IntegerField(source="slot_id", allow_null=True)
+    doctor_name = serializers.CharField()
+    rpps = serializers.CharField()
+    start = serializers.DateTimeField(allow_null=True)
+    is_surnumeraire = serializers.BooleanField()
+    is_treating_doctor = serializers.BooleanField()
+    within_48h = serializers.BooleanField()
+    outside_pdsa = serializers.BooleanField()
+
+
+class DossierBookApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        slot = serializers.IntegerField(help_text="Créneau géré par la plateforme (planning).")
+
+    @extend_schema(
+        summary="Réserver un créneau géré par la plateforme",
+        description="Atomique : un créneau n'est réservé qu'une fois ; le perdant reçoit 409 « créneau déjà pris ».",
+        request=InputSerializer,
+        responses={201: BookingOutputSerializer, 409: ErrorSerializer},
+    )
+    def post(self, request, pk: int):
+        dossier = _dossier(pk, request.user, permissions.can_orient_dossier)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        booking = services.slot_book_platform(
+            dossier_id=dossier.pk, slot_id=serializer.validated_data["slot"], actor=request.user
+        )
+        return Response(BookingOutputSerializer(booking).data, status=status.HTTP_201_CREATED)
+
+
+class DossierCloseApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        result = serializers.ChoiceField(
+            choices=[
+                OrientationResult.ADVICE,
+                OrientationResult.EMERGENCY_DEPARTMENT,
+                OrientationResult.AMU,
+                OrientationResult.PDSA,
+            ]
+        )
+        notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+    @extend_schema(
+        summary="Clore l'orientation sans rendez-vous (conseil, urgences, AMU, PDSA)",
+        request=InputSerializer,
+        responses={200: DossierOutputSerializer},
+    )
+    def post(self, request, pk: int):
+        dossier = _dossier(pk, request.user, permissions.can_orient_dossier)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        dossier = services.dossier_orientation_close(
+            dossier_id=dossier.pk, actor=request.user, **serializer.validated_data
+        )
+        return Response(_out(dossier))
+
+
+class BookingOutcomeApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        status = serializers.ChoiceField(
+            choices=[AppointmentStatus.FULFILLED, AppointmentStatus.NOSHOW, AppointmentStatus.CANCELLED]
+        )
+
+    @extend_schema(
+        summary="Issue d'un rendez-vous (honoré, absent, annulé)",
+        request=InputSerializer,
+        responses={200: BookingOutputSerializer},
+    )
+    def post(self, request, pk: int):
+        booking = Booking.objects.select_related("dossier").filter(pk=pk).first()
+        if booking is None:
+            raise NotFoundError("Rendez-vous introuvable.")
+        if not permissions.can_orient_dossier(request.user, booking.dossier):
+            raise PermissionDeniedError("Vous n'avez pas le droit d'agir sur ce dossier.")
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        booking = services.booking_outcome_record(
+            booking_id=booking.pk, actor=request.user, status=serializer.validated_data["status"]
+        )
+        return Response(BookingOutputSerializer(booking).data)
+
+
+class SurnumeraireRequestOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    dossier = serializers.IntegerField(source="dossier_id")
+    professional = serializers.IntegerField(source="professional_id", allow_null=True)
+    structure = serializers.IntegerField(source="structure_id", allow_null=True)
+    channel = serializers.CharField()
+    asked_at = serializers.DateTimeField()
+    status = serializers.CharField()
+    answered_at = serializers.DateTimeField(allow_null=True)
+    accepting_doctor_name = serializers.CharField()
+    answer_seconds = serializers.IntegerField(allow_null=True)
+
+
+class SurnumeraireRequestCreateApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        dossier = serializers.IntegerField()
+        professional = serializers.IntegerField(required=False, allow_null=True, default=None)
+        structure = serializers.IntegerField(required=False, allow_null=True, default=None)
+        channel = serializers.ChoiceField(choices=RequestChannel.choices)
+
+    @extend_schema(
+        summary="Enregistrer une demande en surnuméraire",
+        request=InputSerializer,
+        responses={201: SurnumeraireRequestOutputSerializer},
+    )
+    def post(self, request):
+        from cpts.models import Professional, Structure
+
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        dossier = _dossier(data["dossier"], request.user, permissions.can_orient_dossier)
+        professional = (
+            Professional.objects.filter(pk=data["professional"]).first() if data["professional"] else None
+        )
+        structure = Structure.objects.filter(pk=data["structure"]).first() if data["structure"] else None
+        if (professional is None) == (structure is None):
+            raise ApplicationError("Indiquez un médecin ou une structure.", code="invalid")
+        created = services.surnumeraire_request_create(
+            dossier_id=dossier.pk,
+            actor=request.user,
+            channel=data["channel"],
+            professional=professional,
+            structure=structure,
+        )
+        return Response(SurnumeraireRequestOutputSerializer(created).data, status=status.HTTP_201_CREATED)
+
+
+class SurnumeraireRequestAnswerApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        status = serializers.ChoiceField(
+            choices=[RequestStatus.ACCEPTED, RequestStatus.REFUSED, RequestStatus.NO_ANSWER]
+        )
+        doctor_name = serializers.CharField(required=False, allow_blank=True, default="")
+        appointment_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+        notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+    @extend_schema(
+        summary="Répondre à une demande en surnuméraire (une seule réponse est retenue)",
+        request=InputSerializer,
+        responses={200: SurnumeraireRequestOutputSerializer, 409: ErrorSerializer},
+        examples=[OpenApiExample("Acceptée", value={"status": "accepted", "doctor_name": "Dr Paul Durand"})],
+    )
+    def post(self, request, pk: int):
+        target = SurnumeraireRequest.objects.select_related("dossier", "structure").filter(pk=pk).first()
+        if target is None:
+            raise NotFoundError("Demande introuvable.")
+        if not permissions.can_answer_structure_request(request.user, target):
+            raise PermissionDeniedError("Vous ne pouvez pas répondre à cette demande.")
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        answered = services.surnumeraire_request_answer(
+            request_id=target.pk, actor=request.user, **serializer.validated_data
+        )
+        return Response(SurnumeraireRequestOutputSerializer(answered).data)

@@ -1,1 +1,53 @@
-urlpatterns: list = []
+from django.urls import path
+
+from regulation.api import apis
+
+urlpatterns = [
+    path("regulation/dossiers/", apis.DossierListCreateApi.as_view(), name="api-regulation-dossiers"),
+    path("regulation/dossiers/<int:pk>/", apis.DossierDetailApi.as_view(), name="api-regulation-dossier"),
+    path(
+        "regulation/dossiers/<int:pk>/route/",
+        apis.DossierRouteApi.as_view(),
+        name="api-regulation-dossier-route",
+    ),
+    path(
+        "regulation/dossiers/<int:pk>/claim/",
+        apis.DossierClaimApi.as_view(),
+        name="api-regulation-dossier-claim",
+    ),
+    path(
+        "regulation/dossiers/<int:pk>/release/",
+        apis.DossierReleaseApi.as_view(),
+        name="api-regulation-dossier-release",
+    ),
+    path(
+        "regulation/dossiers/<int:pk>/decide/",
+        apis.DossierDecideApi.as_view(),
+        name="api-regulation-dossier-decide",
+    ),
+    path(
+        "regulation/dossiers/<int:pk>/book/",
+        apis.DossierBookApi.as_view(),
+        name="api-regulation-dossier-book",
+    ),
+    path(
+        "regulation/dossiers/<int:pk>/close/",
+        apis.DossierCloseApi.as_view(),
+        name="api-regulation-dossier-close",
+    ),
+    path(
+        "regulation/bookings/<int:pk>/outcome/",
+        apis.BookingOutcomeApi.as_view(),
+        name="api-regulation-booking-outcome",
+    ),
+    path(
+        "regulation/surnumeraire-requests/",
+        apis.SurnumeraireRequestCreateApi.as_view(),
+        name="api-regulation-surnumeraire-requests",
+    ),
+    path(
+        "regulation/surnumeraire-requests/<int:pk>/answer/",
+        apis.SurnumeraireRequestAnswerApi.as_view(),
+        name="api-regulation-surnumeraire-answer",
+    ),
+]

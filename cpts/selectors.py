@@ -285,6 +285,7 @@ def _attach_participation(rows: list[dict], *, on: dt.date) -> None:
     for row in rows:
         pk = row["professional"].pk
         row["participation"] = declarations.get(pk)
+        row["participating"] = pk in counting
         row["status"] = (
             ParticipationStatus.PARTICIPATING if pk in counting else ParticipationStatus.NOT_PARTICIPATING
         )

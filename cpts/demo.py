@@ -1,0 +1,429 @@
+"""Demo step of `cpts` (order 10): the care offer of the Bouches-du-Rhône (seed 004).
+
+Deterministic (``rng`` seeded by :func:`sas_platform.demo.demo_seed`) and idempotent: rows are
+keyed by stable identifiers (structure names, RPPS, ``demo:`` source keys) and only missing
+ones are created, so a second ``seed_demo`` changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from itertools import accumulate
+
+from django.db import transaction
+from django.utils import timezone
+from stdnum import luhn
+
+from cpts.enums import (
+    DataSource,
+    ExerciseMode,
+    IdentifierType,
+    ParticipationMode,
+    StructureKind,
+    VisibilityMode,
+)
+from cpts.models import (
+    Membership,
+    PracticePlace,
+    Professional,
+    SasParticipation,
+    Structure,
+    StructureCoordinator,
+)
+from sas_platform.demo import DEMO_DEPARTEMENT, DEMO_USERS
+from sas_platform.enums import CommuneType, Role
+from sas_platform.geo import search_key
+from sas_platform.models import Commune, PostalCode, User
+
+GP_COUNT = 300
+OTHER_COUNT = 60
+
+CPTS = [
+    # name, communes (INSEE), phone, ACI signature date
+    ("CPTS Marseille Centre", [f"132{n:02d}" for n in range(1, 8)], "+33491550101", dt.date(2021, 6, 15)),
+    (
+        "CPTS du Pays d'Aix",
+        ["13001", "13113", "13109", "13032", "13095"],
+        "+33442550202",
+        dt.date(2022, 11, 8),
+    ),
+    (
+        "CPTS Gardanne Haute Vallée de l'Arc",
+        ["13041", "13015", "13107", "13040", "13060"],
+        "+33442550303",
+        None,
+    ),
+]
+OTHER_STRUCTURES = [
+    # kind, name, commune, phone
+    (StructureKind.MSP, "MSP du Panier", "13202", "+33491560404"),
+    (StructureKind.MSP, "MSP de Venelles", "13113", "+33442560505"),
+    (StructureKind.CDS, "Centre de santé Saint-Louis", "13215", "+33491560606"),
+    (StructureKind.SOS, "SOS Médecins Marseille", "13208", "+33491520000"),
+]
+LAST_NAMES = [
+    "MARTIN",
+    "BERNARD",
+    "THOMAS",
+    "PETIT",
+    "ROBERT",
+    "RICHARD",
+    "DURAND",
+    "DUBOIS",
+    "MOREAU",
+    "LAURENT",
+    "SIMON",
+    "MICHEL",
+    "LEFEBVRE",
+    "LEROY",
+    "ROUX",
+    "DAVID",
+    "BERTRAND",
+    "MOREL",
+    "FOURNIER",
+    "GIRARD",
+    "BONNET",
+    "DUPONT",
+    "LAMBERT",
+    "FONTAINE",
+    "ROUSSEAU",
+    "VINCENT",
+    "FAURE",
+    "ANDRE",
+    "MERCIER",
+    "BLANC",
+    "GUERIN",
+    "BOYER",
+    "GARNIER",
+    "CHEVALIER",
+    "GARCIA",
+    "PERRIN",
+    "ROBIN",
+    "CLEMENT",
+    "MORIN",
+    "NICOLAS",
+    "HENRY",
+    "ROUSSEL",
+    "MATHIEU",
+    "GAUTIER",
+    "MASSON",
+    "MARCHAND",
+    "DUVAL",
+    "DENIS",
+    "DUMONT",
+    "LEMAIRE",
+    "MEYER",
+    "DUFOUR",
+    "BRUN",
+    "GIRAUD",
+    "JOLY",
+    "RIVIERE",
+    "LUCAS",
+    "BARBIER",
+    "ARNAUD",
+    "MARTINEZ",
+    "GERARD",
+    "ROCHE",
+    "RENARD",
+    "ROY",
+    "COLIN",
+    "VIDAL",
+    "CARON",
+    "FABRE",
+    "AUBERT",
+    "LEMOINE",
+    "RENAUD",
+    "DUMAS",
+    "OLIVIER",
+    "PHILIPPE",
+    "BENOIT",
+    "REY",
+    "LOPEZ",
+    "SANCHEZ",
+    "PEREZ",
+    "ESPOSITO",
+    "ROMANO",
+    "AMRANI",
+    "BENALI",
+    "MEZIANE",
+    "CASTELLI",
+    "ORSINI",
+]
+FIRST_NAMES = [
+    "Marie",
+    "Jean",
+    "Pierre",
+    "Michel",
+    "Philippe",
+    "Nathalie",
+    "Isabelle",
+    "Sylvie",
+    "Catherine",
+    "Nicolas",
+    "Christophe",
+    "Stéphane",
+    "Sébastien",
+    "Julien",
+    "Camille",
+    "Léa",
+    "Chloé",
+    "Manon",
+    "Emma",
+    "Hugo",
+    "Lucas",
+    "Louis",
+    "Hélène",
+    "Éric",
+    "Gaëlle",
+    "Agnès",
+    "Benoît",
+    "Karim",
+    "Sofia",
+    "Yasmine",
+    "Mathieu",
+    "Laure",
+    "Anne",
+    "Paul",
+    "Inès",
+    "Antoine",
+    "Lucie",
+    "Thomas",
+    "Sarah",
+    "Élodie",
+]
+OTHER_PROFESSIONS = [
+    ("60", "Infirmier"),
+    ("70", "Masseur-kinésithérapeute"),
+    ("50", "Sage-femme"),
+    ("21", "Pharmacien"),
+]
+STREETS = [
+    "rue de la République",
+    "boulevard National",
+    "avenue du Prado",
+    "rue Paradis",
+    "cours Mirabeau",
+    "avenue Jean Jaurès",
+    "rue Pasteur",
+    "boulevard Michelet",
+    "place de la Mairie",
+    "chemin des Écoles",
+]
+
+
+def demo_rpps(n: int) -> str:
+    """A Luhn-valid RPPS of the demo (``1013`` + sequence + key)."""
+    body = f"1013{n:06d}"
+    return body + luhn.calc_check_digit(body)
+
+
+def _structures() -> dict[str, Structure]:
+    communes = {c.insee_code: c for c in Commune.objects.filter(departement_id=DEMO_DEPARTEMENT)}
+    structures: dict[str, Structure] = {}
+    for name, codes, phone, signed in CPTS:
+        seat = communes[codes[0]]
+        structure, created = Structure.objects.get_or_create(
+            kind=StructureKind.CPTS,
+            name=name,
+            defaults={
+                "departement_id": DEMO_DEPARTEMENT,
+                "commune": seat,
+                "latitude": seat.latitude,
+                "longitude": seat.longitude,
+                "phone": phone,
+                "email": f"contact@{search_key(name).replace(' ', '-')}.demo.sas",
+                "aci_signed_on": signed,
+                "source": DataSource.DEMO,
+            },
+        )
+        if created:
+            structure.territory_communes.set([communes[code] for code in codes if code in communes])
+        structures[name] = structure
+    for kind, name, code, phone in OTHER_STRUCTURES:
+        seat = communes[code]
+        structures[name], _ = Structure.objects.get_or_create(
+            kind=kind,
+            name=name,
+            defaults={
+                "departement_id": DEMO_DEPARTEMENT,
+                "commune": seat,
+                "latitude": seat.latitude,
+                "longitude": seat.longitude,
+                "address": f"1 {STREETS[0]}",
+                "phone": phone,
+                "email": f"accueil@{search_key(name).replace(' ', '-')}.demo.sas",
+                "source": DataSource.DEMO,
+            },
+        )
+    return structures
+
+
+def _cpts_of(commune_code: str) -> str | None:
+    for name, codes, _, _ in CPTS:
+        if commune_code in codes:
+            return name
+    return None
+
+
+@transaction.atomic
+def seed_cpts_demo(rng: random.Random) -> dict:
+    structures = _structures()
+    communes = list(
+        Commune.objects.filter(departement_id=DEMO_DEPARTEMENT, latitude__isnull=False)
+        .exclude(type=CommuneType.COMMUNE, arrondissements__isnull=False)
+        .distinct()
+        .order_by("insee_code")
+    )
+    cumulative = list(accumulate(max(1, c.population_2021) for c in communes))
+    postal_codes: dict[str, str] = {}
+    for code, insee in (
+        PostalCode.objects.filter(commune__in=communes).order_by("-code").values_list("code", "commune_id")
+    ):
+        postal_codes[insee] = code
+    existing = set(
+        Professional.objects.filter(identifier__startswith="1013", source=DataSource.DEMO).values_list(
+            "identifier", flat=True
+        )
+    )
+    now = timezone.now()
+    people, places, plans = [], [], []
+    for n in range(1, GP_COUNT + OTHER_COUNT + 1):
+        is_gp = n <= GP_COUNT
+        last, first = rng.choice(LAST_NAMES), rng.choice(FIRST_NAMES)
+        commune = rng.choices(communes, cum_weights=cumulative)[0]
+        if n == 1:  # the demo effecteur (effecteur@demo.sas), in Marseille 1er, member of its CPTS
+            last, first, commune = "MARTIN", "Claire", next(c for c in communes if c.insee_code == "13201")
+        code, label = ("10", "Médecin") if is_gp else rng.choice(OTHER_PROFESSIONS)
+        rpps = demo_rpps(n)
+        people.append(
+            Professional(
+                identifier_type=IdentifierType.RPPS,
+                identifier=rpps,
+                civility="Dr" if is_gp else "",
+                last_name=last,
+                first_name=first,
+                profession_code=code,
+                profession_label=label,
+                specialty_code="SM54" if is_gp else "",
+                specialty_label="Médecine générale" if is_gp else "",
+                source=DataSource.DEMO,
+                search_name=search_key(f"{last} {first}"),
+                created_at=now,
+                updated_at=now,
+            )
+        )
+        places.append(
+            (
+                rpps,
+                PracticePlace(
+                    source_key=f"demo:{n}",
+                    name=f"Cabinet {'médical' if is_gp else 'paramédical'} {last}",
+                    address=f"{rng.randint(1, 180)} {rng.choice(STREETS)}",
+                    postal_code=postal_codes.get(commune.insee_code, ""),
+                    commune=commune,
+                    latitude=round(commune.latitude + rng.uniform(-0.008, 0.008), 5),
+                    longitude=round(commune.longitude + rng.uniform(-0.008, 0.008), 5),
+                    phone=f"+3349{rng.randrange(10**7):07d}",
+                    exercise_mode=ExerciseMode.LIBERAL,
+                ),
+            )
+        )
+        plans.append((rpps, is_gp, commune.insee_code, rng.random(), rng.random(), rng.random()))
+
+    Professional.objects.bulk_create([p for p in people if p.identifier not in existing])
+    ids = dict(
+        Professional.objects.filter(identifier__in=[p.identifier for p in people]).values_list(
+            "identifier", "pk"
+        )
+    )
+    have_places = set(
+        PracticePlace.objects.filter(source_key__startswith="demo:").values_list("source_key", flat=True)
+    )
+    new_places = []
+    for rpps, place in places:
+        if place.source_key not in have_places:
+            place.professional_id = ids[rpps]
+            new_places.append(place)
+    PracticePlace.objects.bulk_create(new_places)
+
+    members, declarations = _memberships_and_participations(plans, ids, structures)
+    _demo_accounts(ids, structures)
+    return {
+        "structures": Structure.objects.filter(source=DataSource.DEMO).count(),
+        "professionals_created": len(people) - len(existing),
+        "places_created": len(new_places),
+        "memberships_created": members,
+        "participations_created": declarations,
+    }
+
+
+def _memberships_and_participations(plans, ids, structures) -> tuple[int, int]:
+    start = dt.date(2023, 1, 2)
+    have_members = set(
+        Membership.objects.filter(professional_id__in=ids.values()).values_list(
+            "professional_id", "structure_id"
+        )
+    )
+    have_declarations = set(
+        SasParticipation.objects.filter(professional_id__in=ids.values()).values_list(
+            "professional_id", flat=True
+        )
+    )
+    memberships, participations = [], []
+    for index, (rpps, is_gp, commune, r_member, r_declare, r_surnum) in enumerate(plans):
+        pk = ids[rpps]
+        joined: list[Structure] = []
+        cpts_name = _cpts_of(commune)
+        if cpts_name and (index == 0 or r_member < 0.7):
+            joined.append(structures[cpts_name])
+        if is_gp and commune in ("13202", "13113") and r_member < 0.5:
+            joined.append(structures["MSP du Panier" if commune == "13202" else "MSP de Venelles"])
+        if is_gp and commune in ("13215", "13216", "13214") and r_member < 0.6:
+            joined.append(structures["Centre de santé Saint-Louis"])
+        if is_gp and commune.startswith("132") and r_member > 0.9:
+            joined.append(structures["SOS Médecins Marseille"])
+        for structure in joined:
+            if (pk, structure.pk) not in have_members:
+                memberships.append(Membership(professional_id=pk, structure=structure, start_date=start))
+        if not is_gp or pk in have_declarations or (index != 0 and r_declare > 0.45):
+            continue
+        mode, through = ParticipationMode.INDIVIDUAL, None
+        if index != 0 and joined and r_declare < 0.3:
+            through = joined[-1]
+            mode = {
+                StructureKind.CPTS: ParticipationMode.CPTS,
+                StructureKind.MSP: ParticipationMode.MSP,
+                StructureKind.CDS: ParticipationMode.CDS,
+                StructureKind.SOS: ParticipationMode.SOS,
+            }[through.kind]
+        participations.append(
+            SasParticipation(
+                professional_id=pk,
+                mode=mode,
+                structure=through,
+                accepts_surnumeraire=index == 0 or r_surnum < 0.4,
+                visibility=VisibilityMode.INTERFACED_AGENDA
+                if r_surnum < 0.7
+                else VisibilityMode.DECLARED_AVAILABILITY,
+                start_date=dt.date(2023, 1, 2) + dt.timedelta(days=int(r_surnum * 600)),
+                consent_recorded_at=timezone.now() if through else None,
+            )
+        )
+    Membership.objects.bulk_create(memberships)
+    SasParticipation.objects.bulk_create(participations)
+    return len(memberships), len(participations)
+
+
+def _demo_accounts(ids, structures) -> None:
+    """effecteur@demo.sas is Dr Claire MARTIN (n° 1); coordinateur@demo.sas coordinates the
+    CPTS Marseille Centre."""
+    emails = {u.role: u.email for u in DEMO_USERS}
+    effecteur = User.objects.filter(email=emails[Role.EFFECTEUR]).first()
+    if effecteur is not None and not Professional.objects.filter(user=effecteur).exists():
+        Professional.objects.filter(pk=ids[demo_rpps(1)], user__isnull=True).update(user=effecteur)
+    coordinator = User.objects.filter(email=emails[Role.COORDINATEUR_STRUCTURE]).first()
+    if coordinator is not None:
+        StructureCoordinator.objects.get_or_create(
+            user=coordinator, structure=structures["CPTS Marseille Centre"]
+        )

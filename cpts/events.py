@@ -18,6 +18,7 @@ class CptsEventType(models.TextChoices):
     MEMBERSHIP_ADDED = "cpts.membership_added", "Adhésion ajoutée"
     MEMBERSHIP_ENDED = "cpts.membership_ended", "Adhésion terminée"
     STRUCTURE_CONTACT_UPDATED = "cpts.structure_contact_updated", "Coordonnées de la structure modifiées"
+    STRUCTURE_CONTRACT_UPDATED = "cpts.structure_contract_updated", "Contrat ACI de la CPTS modifié"
     PROFESSIONAL_LINKED = "cpts.professional_linked", "Compte lié à un professionnel"
     IMPORT_STARTED = "cpts.import_started", "Import de l'annuaire lancé"
     IMPORT_FINISHED = "cpts.import_finished", "Import de l'annuaire terminé"

@@ -277,6 +277,29 @@ def structure_contact_update(*, structure: Structure, phone: str, email: str, ac
 
 
 @transaction.atomic
+def structure_contract_update(
+    *, structure: Structure, size_override: int | None, aci_signed_on, actor
+) -> Structure:
+    """The CPTS contract facts an administrator sets: the contract's size (overrides the size
+    computed from the population, DOMAIN.md §6) and the ACI signature date (seed 001)."""
+    before = {"size_override": structure.size_override, "aci_signed_on": str(structure.aci_signed_on or "")}
+    structure.size_override = size_override
+    structure.aci_signed_on = aci_signed_on
+    structure.full_clean()
+    structure.save(update_fields=["size_override", "aci_signed_on"])
+    cpts_event_write(
+        event_type=CptsEventType.STRUCTURE_CONTRACT_UPDATED,
+        actor=actor,
+        obj=structure,
+        params={
+            "before": before,
+            "after": {"size_override": size_override, "aci_signed_on": str(aci_signed_on or "")},
+        },
+    )
+    return structure
+
+
+@transaction.atomic
 def professional_link_user(*, professional: Professional, user, actor) -> Professional:
     """Link an effecteur's account to their directory entry (``Professional.user``)."""
     professional = _lock_professional(professional)

@@ -183,7 +183,7 @@ class DossierDetailApi(APIView):
 
 class DossierRouteApi(APIView):
     class InputSerializer(serializers.Serializer):
-        to = serializers.ChoiceField(choices=list(ROUTES))
+        route = serializers.ChoiceField(choices=list(ROUTES))
         reason = serializers.CharField(required=False, allow_blank=True, default="")
 
     @extend_schema(
@@ -198,7 +198,7 @@ class DossierRouteApi(APIView):
         dossier = services.dossier_route(
             dossier_id=dossier.pk,
             actor=request.user,
-            to=ROUTES[serializer.validated_data["to"]],
+            to=ROUTES[serializer.validated_data["route"]],
             reason=serializer.validated_data["reason"],
         )
         return Response(_out(dossier))

@@ -34,18 +34,21 @@ SECTIONS: dict[str, HomeSection] = {
         "Prise d'appel",
         "Vous décrochez les appels du SAS, qualifiez la demande et orientez vers l'AMU ou la médecine générale.",
         "Aucun appel en cours. Quand un patient appelle, ouvrez un dossier depuis la prise d'appel.",
+        (HomeLink("Prise d'appel", "regulation-pickup"), HomeLink("File d'attente", "regulation-queue")),
     ),
     Role.REGULATEUR: HomeSection(
         Role.REGULATEUR,
         "Régulation de médecine générale",
         "Vous prenez la décision médicale pour les dossiers orientés vers la médecine générale.",
         "Aucun dossier n'attend de décision. Les dossiers orientés par les ARM apparaîtront ici.",
+        (HomeLink("File d'attente", "regulation-queue"),),
     ),
     Role.OSNP: HomeSection(
         Role.OSNP,
         "Orientation des patients",
         "Vous exécutez la décision du régulateur : médecin traitant, créneau dans les 48 h ou surnuméraire.",
         "Aucune orientation en attente. Les dossiers régulés apparaîtront ici.",
+        (HomeLink("File d'attente", "regulation-queue"),),
     ),
     Role.EFFECTEUR: HomeSection(
         Role.EFFECTEUR,
@@ -59,6 +62,7 @@ SECTIONS: dict[str, HomeSection] = {
         "Ma structure",
         "Vous gérez les membres de votre structure, leur participation et les demandes du SAS.",
         "Aucune demande du SAS en attente. Vérifiez que vos membres et vos coordonnées sont à jour.",
+        (HomeLink("Demandes du SAS", "regulation-structure-requests"),),
     ),
     Role.AGENT_CPAM: HomeSection(
         Role.AGENT_CPAM,

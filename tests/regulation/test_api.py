@@ -60,7 +60,7 @@ def test_create_in_another_territory_is_refused(api_client_for, territory, other
 
 PROTECTED = [
     ("get", "/dossiers/{pk}/", {}, Role.OSNP),
-    ("post", "/dossiers/{pk}/route/", {"to": "amu"}, Role.ARM),
+    ("post", "/dossiers/{pk}/route/", {"route": "amu"}, Role.ARM),
     ("post", "/dossiers/{pk}/claim/", {}, Role.REGULATEUR),
     ("post", "/dossiers/{pk}/decide/", {"decision": "advice"}, Role.REGULATEUR),
 ]

@@ -206,3 +206,51 @@ def test_orientation_page_bounded_queries(client, osnp, regulated_dossier, djang
         response = client.get(reverse("regulation-orientation", args=[regulated_dossier.pk]))
     assert response.status_code == 200
     assert "Médecin7" in response.content.decode()
+
+
+def test_dossier_and_decision_pages_bounded_queries(
+    client, make_user, regulated_dossier, django_assert_max_num_queries
+):
+    user = make_user(Role.REGULATEUR, Role.OSNP)
+    for _ in range(10):  # a long timeline
+        services.dossier_claim(dossier_id=regulated_dossier.pk, actor=user)
+        services.dossier_release(dossier_id=regulated_dossier.pk, actor=user)
+    client.force_login(user)
+    with django_assert_max_num_queries(15):
+        assert client.get(reverse("regulation-dossier", args=[regulated_dossier.pk])).status_code == 200
+    with django_assert_max_num_queries(15):
+        assert client.get(reverse("regulation-decision", args=[regulated_dossier.pk])).status_code == 200
+
+
+def test_structure_page_for_its_coordinator_only(client, make_user, regulated_dossier, osnp):
+    from regulation.enums import RequestChannel
+
+    coordinator, other = make_user(Role.COORDINATEUR_STRUCTURE), make_user(Role.COORDINATEUR_STRUCTURE)
+    cpts = factories.structure(coordinator=coordinator)
+    request = services.surnumeraire_request_create(
+        dossier_id=regulated_dossier.pk, actor=osnp, channel=RequestChannel.PLATFORM, structure=cpts
+    )
+    client.force_login(other)
+    assert (
+        regulated_dossier.reference
+        not in client.get(reverse("regulation-structure-requests")).content.decode()
+    )
+    before = snapshot()
+    denied = client.post(reverse("regulation-request-answer", args=[request.pk]), {"status": "refused"})
+    assert denied.status_code == 403 and snapshot() == before
+    client.force_login(coordinator)
+    page = client.get(reverse("regulation-structure-requests")).content.decode()
+    assert regulated_dossier.reference in page and "Durand" not in page
+    response = client.post(
+        reverse("regulation-request-answer", args=[request.pk]),
+        {"status": "accepted", "doctor_name": "Dr Paul Durand", "next": "structure"},
+    )
+    assert response.status_code == 302
+    regulated_dossier.refresh_from_db()
+    assert regulated_dossier.state == DossierState.ORIENTED
+
+
+def test_home_links_by_role(client, make_user):
+    client.force_login(make_user(Role.ARM))
+    content = client.get("/").content.decode()
+    assert reverse("regulation-pickup") in content and reverse("regulation-queue") in content

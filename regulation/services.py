@@ -302,7 +302,8 @@ def _orient(
 ) -> None:
     _move(dossier, Transition.ORIENT, now)
     dossier.orientation_result, dossier.orientation_category, dossier.oriented_at = result, category, now
-    _save(dossier, "orientation_result", "orientation_category", "oriented_at")
+    dossier.holder, dossier.held_since = None, None  # off the queue: anyone on the desk records the outcome
+    _save(dossier, "orientation_result", "orientation_category", "oriented_at", "holder", "held_since")
     dossier_event_write(
         event_type=RegulationEvent.ORIENTED,
         actor=actor,

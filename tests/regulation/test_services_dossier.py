@@ -225,3 +225,22 @@ def test_hours_status_by_territory_calendar(territory):
     status = hours_status(territory_code="13")
     assert status.pdsa is True
     assert status.next_opening.isoformat() == "2026-11-25T08:00:00+01:00"
+
+
+def test_oriented_dossier_is_released_so_a_colleague_records_the_outcome(regulated_dossier, osnp, make_user):
+    from sas_platform.enums import Role
+
+    services.dossier_claim(dossier_id=regulated_dossier.pk, actor=osnp)
+    services.treating_doctor_call_record(
+        dossier_id=regulated_dossier.pk,
+        actor=osnp,
+        result=TreatingDoctorCallResult.APPOINTMENT,
+        appointment_start=dt.datetime.now(tz=dt.UTC) + dt.timedelta(hours=1),
+    )
+    regulated_dossier.refresh_from_db()
+    assert regulated_dossier.holder is None
+    colleague = make_user(Role.OSNP)
+    booking = regulated_dossier.bookings.get()
+    services.booking_outcome_record(booking_id=booking.pk, actor=colleague, status=AppointmentStatus.NOSHOW)
+    regulated_dossier.refresh_from_db()
+    assert regulated_dossier.state == DossierState.CLOSED

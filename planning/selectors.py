@@ -14,7 +14,6 @@ from decimal import Decimal
 
 from django.db.models import ExpressionWrapper, F, FloatField, Max, Q, QuerySet, Value
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from planning.enums import MODALITY_BITS, AvailabilityKind, Modality, SlotStatus
 from planning.exceptions import SearchInputError
@@ -30,6 +29,7 @@ MAX_WINDOW = timedelta(days=7)
 MAX_RADIUS_KM = 200
 ROTATION_DAYS = 7
 DECLARED_SOURCE_NAME = "Disponibilités déclarées sur la plateforme"
+WEEKDAYS_SHORT = ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim.")
 
 
 @dataclass(frozen=True)
@@ -80,9 +80,12 @@ def _usable_source_ids(now: datetime) -> tuple[dict[int, AgendaSource], set[int]
     return sources, usable
 
 
-def _candidates(
+def _candidates_queryset(
     *, latitude, longitude, radius_km, start, end, modality_masks, specialty_code, usable_ids, now, fetch
-) -> list[dict]:
+):
+    """One SQL query: the partial index ``slot_search_idx`` (start, latitude, longitude) gives the
+    window and the bounding box, the equirectangular distance (exact enough below 100 km, any
+    database) cuts the circle and orders equal starts by distance."""
     min_lat, max_lat, min_lon, max_lon = bounding_box(latitude, longitude, radius_km)
     cos_lat = math.cos(math.radians(latitude))
     d_lat = (F("latitude") - Value(latitude)) * Value(KM_PER_DEGREE)
@@ -103,11 +106,13 @@ def _candidates(
         qs = qs.filter(specialty_codes__contains=f"|{specialty_code}|")
     qs = qs.annotate(d2=ExpressionWrapper(d_lat * d_lat + d_lon * d_lon, output_field=FloatField()))
     qs = qs.filter(d2__lte=radius_km * radius_km)
-    return list(
-        qs.order_by("start", "d2", "id").values("id", "start", "professional_id", "latitude", "longitude")[
-            :fetch
-        ]
-    )
+    return qs.order_by("start", "d2", "id").values("id", "start", "professional_id", "latitude", "longitude")[
+        :fetch
+    ]
+
+
+def _candidates(**kwargs) -> list[dict]:
+    return list(_candidates_queryset(**kwargs))
 
 
 def _rotation_salt(professional_id: int, day: date) -> str:
@@ -208,17 +213,20 @@ def slots_search(
         )
     rows.sort(key=lambda row: row["key"])
     rows = rows[:limit]
-    slots = Slot.objects.select_related("professional", "place", "place__commune", "source").in_bulk(
+    slots = Slot.objects.select_related("professional", "place", "place__commune").in_bulk(
         [row["id"] for row in rows]
     )
     results = []
     for index, row in enumerate(rows):
         slot = slots[row["id"]]
         source = sources.get(slot.source_id) if slot.source_id else None
+        if source is not None:
+            slot.source = source  # already loaded: no join, no second copy
         freshness = source.freshness_seconds(now) if source else None
         stale = bool(source and source.is_stale(now))
+        local = timezone.localtime(slot.start)
         reasons = [
-            f"début {date_format(timezone.localtime(slot.start), 'D j/m à H:i')}",
+            f"début {WEEKDAYS_SHORT[local.weekday()]} {local.day}/{local.month:02d} à {local:%H:%M}",
             f"à {_km(row['distance'])}",
         ]
         tied = [

@@ -44,7 +44,9 @@ def eager_celery():
     app.conf.task_always_eager = False
 
 
-def test_admin_runs_a_source_now_and_sees_its_health(page, live_server, login, screenshot, editor_source, eager_celery):
+def test_admin_runs_a_source_now_and_sees_its_health(
+    page, live_server, login, screenshot, editor_source, eager_celery
+):
     UserFactory(email="admin-sas@exemple.fr", roles=[Role.ADMIN_SAS], territories=["13"])
     login(page, "admin-sas@exemple.fr", DEFAULT_PASSWORD)
 

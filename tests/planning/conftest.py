@@ -58,3 +58,13 @@ def demo_editor():
     yield server
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture
+def geography_13(transactional_db):
+    """Transactional tests flush every table after them: reload the 13's communes when gone."""
+    from sas_platform.models import Commune
+    from sas_platform.services import geography_load
+
+    if not Commune.objects.filter(insee_code="13201").exists():
+        geography_load(departements={"13"})

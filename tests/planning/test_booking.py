@@ -71,8 +71,7 @@ def test_database_refuses_a_booked_slot_without_reference(doctor):
         Slot.objects.filter(pk=slot.pk).update(status=SlotStatus.BOOKED)
 
 
-@pytest.mark.django_db(transaction=True)
-def test_two_concurrent_bookings_exactly_one_wins():
+def test_two_concurrent_bookings_exactly_one_wins(geography_13):
     assert connection.vendor == "postgresql"
     doctor = professional_with_place("10000000102", insee="13201")
     slot = make_slot(doctor, SOON)

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def ingest_worker(transactional_db, tmp_path):
+def ingest_worker(geography_13, tmp_path):
     if not settings.REDIS_URL:
         pytest.skip("Un worker réel a besoin de Redis (REDIS_URL).")
     db = connection.settings_dict

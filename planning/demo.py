@@ -29,10 +29,23 @@ from planning.services import (
 
 DEMO_SOURCE_NAME = "agenda-demo"
 DEMO_DEPARTEMENT = "13"
-DEMO_EFFECTEUR_RPPS = "10101010101"  # sas_platform.demo.DEMO_USERS: effecteur@demo.sas
+
+
+def _effecteur() -> Professional | None:
+    """The demo effecteur's directory entry (``sas_platform.demo.DEMO_USERS``): linked account, else RPPS."""
+    from sas_platform.demo import DEMO_USERS
+    from sas_platform.enums import Role
+
+    demo_user = next(u for u in DEMO_USERS if u.role == Role.EFFECTEUR)
+    return (
+        Professional.objects.filter(user__email=demo_user.email).first()
+        or Professional.objects.filter(identifier_type="8", identifier=demo_user.rpps).first()
+    )
 
 
 def _demo_rpps() -> list[str]:
+    """Every GP of the 13 but the demo effecteur, who declares availability on the platform instead."""
+    effecteur = _effecteur()
     return sorted(
         set(
             Professional.objects.filter(
@@ -40,7 +53,7 @@ def _demo_rpps() -> list[str]:
                 places__is_active=True,
                 places__commune__departement_id=DEMO_DEPARTEMENT,
             )
-            .exclude(identifier=DEMO_EFFECTEUR_RPPS)
+            .exclude(pk=effecteur.pk if effecteur else None)
             .values_list("identifier", flat=True)
         )
     )
@@ -90,7 +103,7 @@ def _first_batch(source: AgendaSource) -> int:
 
 
 def _declared_for_effecteur() -> int:
-    professional = Professional.objects.filter(identifier_type="8", identifier=DEMO_EFFECTEUR_RPPS).first()
+    professional = _effecteur()
     if professional is None or DeclaredAvailability.objects.filter(professional=professional).exists():
         return 0
     # 2 h on Tuesday afternoons (4 patients at the practice) + 1 h of téléconsultation on Thursdays: 3 h/week.

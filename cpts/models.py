@@ -122,11 +122,11 @@ class Structure(models.Model):
         ]
 
     def __str__(self) -> str:
-        return (
-            f"{self.get_kind_display()} {self.name}"
-            if self.kind != StructureKind.CPTS
-            else f"CPTS {self.name}"
-        )
+        if self.kind == StructureKind.CPTS:
+            return self.name if self.name.upper().startswith("CPTS") else f"CPTS {self.name}"
+        if self.name.upper().startswith(("MSP", "SOS", "CENTRE")):
+            return self.name
+        return f"{self.get_kind_display()} {self.name}"
 
 
 class StructureCoordinator(models.Model):

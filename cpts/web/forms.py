@@ -11,6 +11,8 @@ from sas_platform.identifiers import normalize_rpps, validate_rpps
 from sas_platform.models import Commune
 from sas_platform.selectors import communes_search
 
+#: A browser date picker needs ISO dates whatever the locale's display format.
+DATE_INPUT = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 RADIUS_CHOICES = [
     ("", "—"),
     ("5", "5 km"),
@@ -41,7 +43,7 @@ class DirectorySearchForm(DsfrBaseForm):
     commune = forms.CharField(
         label="Commune", required=False, help_text="Nom, code postal ou code INSEE (par ex. Aubagne, 13400)"
     )
-    radius_km = forms.ChoiceField(label="Rayon autour de la commune", choices=RADIUS_CHOICES, required=False)
+    radius_km = forms.ChoiceField(label="Rayon de recherche", choices=RADIUS_CHOICES, required=False)
     structure = forms.TypedChoiceField(label="Structure", coerce=int, required=False, empty_value=None)
     status = forms.ChoiceField(
         label="Participation au SAS", choices=[("", "Toutes"), *ParticipationStatus.choices], required=False
@@ -79,9 +81,7 @@ class DirectorySearchForm(DsfrBaseForm):
 
 class MemberAddForm(DsfrBaseForm):
     rpps = forms.CharField(label="RPPS du professionnel", max_length=12, help_text="11 chiffres")
-    start_date = forms.DateField(
-        label="Date d'adhésion", initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    start_date = forms.DateField(label="Date d'adhésion", initial=timezone.localdate, widget=DATE_INPUT)
 
     def clean_rpps(self) -> str:
         value = self.cleaned_data["rpps"]
@@ -90,9 +90,7 @@ class MemberAddForm(DsfrBaseForm):
 
 
 class MembershipEndForm(DsfrBaseForm):
-    end_date = forms.DateField(
-        label="Date de fin", initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    end_date = forms.DateField(label="Date de fin", initial=timezone.localdate, widget=DATE_INPUT)
 
 
 class ParticipationForm(DsfrBaseForm):
@@ -110,9 +108,7 @@ class ParticipationForm(DsfrBaseForm):
     visibility = forms.ChoiceField(
         label="Visibilité de mes disponibilités", choices=VisibilityMode.choices, widget=forms.RadioSelect
     )
-    start_date = forms.DateField(
-        label="À partir du", initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    start_date = forms.DateField(label="À partir du", initial=timezone.localdate, widget=DATE_INPUT)
 
     def __init__(self, *args, structures=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -137,5 +133,5 @@ class ParticipationCloseForm(DsfrBaseForm):
     end_date = forms.DateField(
         label="Dernier jour de participation",
         initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DATE_INPUT,
     )

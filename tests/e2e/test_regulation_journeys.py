@@ -36,8 +36,14 @@ def demo_editor(live_server):
 
 @pytest.fixture
 def editor_slots(demo_world, demo_editor):
-    """Three GPs in Marseille whose agendas the platform aggregates from the demo editor."""
+    """Three GPs in Marseille whose agendas the platform aggregates from the demo editor.
+
+    The demo's own source (``agenda-demo``, served by ``bin/run-demo`` on port 8100) is not running
+    here: it is switched off so that the search shows this test's editor."""
     from planning.enums import SourceKind
+    from planning.models import AgendaSource
+
+    AgendaSource.objects.filter(name="agenda-demo").update(is_active=False)
     from planning.services import source_create, source_poll
     from tests.regulation.factories import luhn_rpps, participation, professional
 
@@ -49,7 +55,7 @@ def editor_slots(demo_world, demo_editor):
         participation(doctor)
     source = source_create(
         name="editeur-e2e",
-        label="Éditeur de démonstration",
+        label="Éditeur e2e",
         base_url=f"{demo_editor.url}/fhir",
         kind=SourceKind.FHIR_SAS_IG,
         departement_code="13",
@@ -118,7 +124,7 @@ def test_arm_picks_up_regulator_decides_osnp_books_editor_slot(
     page.goto(f"{live_server.url}/regulation/")
     page.locator(f'tr[data-reference="{dossier.reference}"]').get_by_role("button", name="Prendre").click()
     expect(page).to_have_url(re.compile(rf"/regulation/dossiers/{dossier.pk}/orientation/"))
-    first = page.locator("#slot-results tbody tr").first
+    first = page.locator("#slot-results tbody tr").filter(has_text="Éditeur e2e").first
     expect(first).to_be_visible()
     screenshot(page, "regulation-osnp-orientation")
     first.get_by_role("button", name="Réserver chez l'éditeur").click()

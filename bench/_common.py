@@ -48,3 +48,15 @@ def write_result(name: str, text: str) -> Path:
     path.write_text(text, encoding="utf-8")
     print(text)
     return path
+
+
+def update_latest(section: str, figures: dict) -> Path:
+    """Merge ``figures`` under ``section`` in ``bench/results/latest.json`` (one file for all benches)."""
+    import json
+
+    RESULTS.mkdir(exist_ok=True)
+    path = RESULTS / "latest.json"
+    data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    data[section] = figures
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
+    return path

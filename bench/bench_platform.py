@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import platform
 
-from _common import setup_django, summary, timings_ms, write_result
+from _common import setup_django, summary, timings_ms, update_latest, write_result
 
 setup_django()
 
@@ -32,21 +32,34 @@ def main() -> None:
         communes = summary(timings_ms(lambda: client.get("/api/v1/communes/?q=aix"), repeat=200))
     rows = "\n".join(
         f"| {name} | {s['n']} | {s['p50']:.2f} | {s['p95']:.2f} | {s['max']:.2f} |"
-        for name, s in (("GET / (accueil OSNP)", home), ("GET /api/v1/me/", api), ("GET /api/v1/communes/?q=aix", communes))
+        for name, s in (
+            ("GET / (accueil OSNP)", home),
+            ("GET /api/v1/me/", api),
+            ("GET /api/v1/communes/?q=aix", communes),
+        )
     )
     text = f"""# Platform: home page and API
 
 Measured {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on {platform.node()} (Python {platform.python_version()}),
-database `{connection.vendor}`, cache `{settings.CACHES['default']['BACKEND'].rsplit('.', 1)[-1]}`,
+database `{connection.vendor}`, cache `{settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]}`,
 Django test client (no network), 200 requests after 3 warm-up requests, times in ms.
 
 | request | n | p50 | p95 | max |
 | --- | --- | --- | --- | --- |
 {rows}
 
-Ratio p50 home / p50 API: {home['p50'] / api['p50']:.1f}.
+Ratio p50 home / p50 API: {home["p50"] / api["p50"]:.1f}.
 """
     write_result("platform.md", text)
+    update_latest(
+        "platform",
+        {
+            "home_p50_ms": round(home["p50"], 2),
+            "home_p95_ms": round(home["p95"], 2),
+            "api_me_p95_ms": round(api["p95"], 2),
+            "api_communes_p95_ms": round(communes["p95"], 2),
+        },
+    )
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ class PlanningEvent(models.TextChoices):
     SLOT_BOOKED = "planning.slot_booked", "Créneau pris"
     SLOT_CANCELLED = "planning.slot_cancelled", "Rendez-vous annulé sur un créneau"
     AVAILABILITY_DECLARED = "planning.availability_declared", "Disponibilité déclarée"
+    AVAILABILITY_CHANGED = "planning.availability_changed", "Disponibilité modifiée"
     AVAILABILITY_REMOVED = "planning.availability_removed", "Disponibilité retirée"
 
 

@@ -43,3 +43,20 @@ def can_declare_availability(user) -> bool:
         and user.has_role(Role.EFFECTEUR)
         and getattr(user, "professional", None) is not None
     )
+
+
+#: Who searches the free slots of a territory (DOMAIN.md §3.1 step 3: the desk orients the patient).
+SLOT_SEARCHERS = (Role.ARM, Role.REGULATEUR, Role.OSNP, Role.ADMIN_SAS)
+
+
+def can_search_slots(user, departement_code: str) -> bool:
+    """The regulation desk (and SAS administrators) search near a patient of their territories;
+    platform administrators anywhere. ``departement_code`` is the patient's (commune or nearest)."""
+    if is_platform_admin(user):
+        return True
+    return (
+        user.is_authenticated
+        and user.has_role(*SLOT_SEARCHERS)
+        and bool(departement_code)
+        and can_act_in_territory(user, departement_code)
+    )

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import ExpressionWrapper, F, FloatField, Max, Q, QuerySet, Value
 from django.utils import timezone
 
@@ -21,6 +22,7 @@ from planning.models import AgendaSource, DeclaredAvailability, Slot, SourceRun
 from planning.search_settings import radius_settings
 from sas_platform.enums import Role
 from sas_platform.geo import EARTH_RADIUS_KM, bounding_box, haversine_km
+from sas_platform.models import Commune
 from sas_platform.selectors import territory_codes_for_user
 
 KM_PER_DEGREE = EARTH_RADIUS_KM * math.pi / 180
@@ -362,8 +364,38 @@ def sources_visible_to(*, user) -> QuerySet[AgendaSource]:
 
 
 def source_last_runs(*, sources) -> dict[int, SourceRun]:
-    """The latest run of each source (one query per source, few sources)."""
-    return {
-        source.pk: SourceRun.objects.filter(source=source).order_by("-created_at", "-id").first()
-        for source in sources
-    }
+    """The latest run of each source, in one query (``DISTINCT ON`` on PostgreSQL, a scan elsewhere)."""
+    ids = [source.pk for source in sources]
+    if not ids:
+        return {}
+    runs = SourceRun.objects.filter(source_id__in=ids)
+    if connection.vendor == "postgresql":
+        return {
+            run.source_id: run
+            for run in runs.order_by("source_id", "-created_at", "-id").distinct("source_id")
+        }
+    latest: dict[int, SourceRun] = {}
+    for run in runs.order_by("-created_at", "-id"):
+        latest.setdefault(run.source_id, run)
+    return latest
+
+
+def source_runs_of(*, source: AgendaSource) -> QuerySet[SourceRun]:
+    """A source's runs, newest first (paginated by the API)."""
+    return SourceRun.objects.filter(source=source).order_by("-created_at", "-id")
+
+
+# --- Geography of a search ------------------------------------------------------------------------
+def commune_nearest(*, latitude: float, longitude: float, within_km: float = 30.0) -> Commune | None:
+    """The commune whose centre is nearest to the point (its département scopes a search made from
+    coordinates); None beyond ``within_km`` (at sea, abroad)."""
+    min_lat, max_lat, min_lon, max_lon = bounding_box(latitude, longitude, within_km)
+    candidates = Commune.objects.filter(
+        latitude__gte=min_lat, latitude__lte=max_lat, longitude__gte=min_lon, longitude__lte=max_lon
+    ).only("insee_code", "name", "latitude", "longitude", "departement_id")
+    best, best_km = None, within_km
+    for commune in candidates:
+        km = haversine_km(latitude, longitude, commune.latitude, commune.longitude)
+        if km <= best_km:
+            best, best_km = commune, km
+    return best

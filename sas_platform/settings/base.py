@@ -282,6 +282,13 @@ PLANNING_BREAKER_FAIL_MAX = read("PLANNING_BREAKER_FAIL_MAX", "int", default=3)
 PLANNING_BREAKER_RESET_SECONDS = read("PLANNING_BREAKER_RESET_SECONDS", "int", default=60)
 PLANNING_DECLARED_HORIZON_DAYS = 14
 PLANNING_HOLD_MINUTES = 10
+# The 48 h search reads the sources' metadata (active, last success) from a per-process copy kept
+# this many seconds (a new source is seen at once; a deactivated one within this delay).
+PLANNING_SEARCH_SOURCES_CACHE_SECONDS = read("PLANNING_SEARCH_SOURCES_CACHE_SECONDS", "float", default=5.0)
+# OpenAPI: planning's enums named after their class (no collision with other apps' "kind").
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
+    {"AvailabilityKindEnum": "planning.enums.AvailabilityKind"}
+)
 # The demo agenda editor (demo_editor/, started by bin/run-demo.d/demo_editor.sh).
 DEMO_EDITOR_URL = read("DEMO_EDITOR_URL", default="http://127.0.0.1:8100")
 DEMO_EDITOR_TOKEN = read("DEMO_EDITOR_TOKEN", default="demo-editeur-sas13")

@@ -250,6 +250,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several apps have a field named "kind": name each enum after its class.
+    "ENUM_NAME_OVERRIDES": {
+        "StructureKindEnum": "cpts.enums.StructureKind",
+        "ImportKindEnum": "cpts.enums.ImportKind",
+    },
 }
 
 # --- Logging --------------------------------------------------------------------------------

@@ -89,10 +89,14 @@ register_step(0, "platform", _seed_platform)
 
 
 @transaction.atomic
-def demo_seed() -> dict[str, dict]:
-    """Run every registered step; return each step's summary."""
+def demo_seed(*, only: set[str] | None = None) -> dict[str, dict]:
+    """Run every registered step (or the steps named in ``only``); return each step's summary."""
     if not Departement.objects.filter(code=DEMO_DEPARTEMENT).exists():
         raise RuntimeError(
             "Référentiel géographique absent : lancez d'abord « python manage.py load_geography »."
         )
-    return {name: step(random.Random(f"{DEMO_SEED}:{name}")) for _, name, step in _STEPS}
+    return {
+        name: step(random.Random(f"{DEMO_SEED}:{name}"))
+        for _, name, step in _STEPS
+        if only is None or name in only
+    }

@@ -65,6 +65,16 @@ def demo_world(transactional_db):
 
 
 @pytest.fixture
+def demo_platform(transactional_db):
+    """Only the platform's part of the demo: geography of département 13, SAS 13, demo users."""
+    from sas_platform.demo import demo_seed
+    from sas_platform.services import geography_load
+
+    geography_load(departements={"13"})
+    return demo_seed(only={"platform"})
+
+
+@pytest.fixture
 def login(live_server):
     """``login(page, "osnp@demo.sas")`` signs in through the real form and lands on the home page."""
 

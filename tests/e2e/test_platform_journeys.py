@@ -7,7 +7,7 @@ from sas_platform.demo import DEMO_USERS
 
 
 @pytest.mark.parametrize("demo_user", DEMO_USERS, ids=lambda u: u.role.value)
-def test_role_journey(page, live_server, demo_world, login, screenshot, demo_user):
+def test_role_journey(page, live_server, demo_platform, login, screenshot, demo_user):
     login(page, demo_user.email)
     expect(page.locator(f'section[data-role="{demo_user.role.value}"]')).to_be_visible()
     expect(page.locator(".fr-header")).to_be_visible()
@@ -17,7 +17,7 @@ def test_role_journey(page, live_server, demo_world, login, screenshot, demo_use
     expect(page).to_have_url(f"{live_server.url}/connexion/")
 
 
-def test_wrong_password_then_success(page, live_server, demo_world, login, screenshot):
+def test_wrong_password_then_success(page, live_server, demo_platform, login, screenshot):
     login(page, "osnp@demo.sas", password="pas-le-bon-mot-de-passe")
     expect(page).to_have_url(f"{live_server.url}/connexion/")
     expect(page.get_by_role("alert")).to_have_text("Adresse électronique ou mot de passe incorrect.")
@@ -40,7 +40,7 @@ def test_login_page_layout(page, live_server, screenshot):
     expect(page.locator("main#contenu")).to_be_focused()
 
 
-def test_api_docs_render_offline(page, live_server, demo_world, login, screenshot):
+def test_api_docs_render_offline(page, live_server, demo_platform, login, screenshot):
     """Swagger UI draws the schema with only the live server's own files (no CDN)."""
     outside: list[str] = []
     csp_errors: list[str] = []

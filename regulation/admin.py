@@ -4,7 +4,7 @@ desk, where they are logged)."""
 
 from django.contrib import admin
 
-from regulation.models import Dossier, PdsaCalendar
+from regulation.models import ActFact, Dossier, PdsaCalendar, RegulatorShift
 
 
 @admin.register(PdsaCalendar)
@@ -37,3 +37,48 @@ class DossierAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class _ReadOnly(admin.ModelAdmin):
+    """Facts and shifts are written by the services (audited); the admin only shows them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ActFact)
+class ActFactAdmin(_ReadOnly):
+    list_display = [
+        "rpps",
+        "doctor_name",
+        "territory",
+        "kind",
+        "outcome",
+        "appointment_start",
+        "snp_candidate",
+    ]
+    list_filter = ["territory", "outcome", "is_surnumeraire", "snp_candidate", "is_treating_doctor"]
+    search_fields = ["rpps", "doctor_name"]
+    list_select_related = ["territory"]
+
+
+@admin.register(RegulatorShift)
+class RegulatorShiftAdmin(_ReadOnly):
+    list_display = [
+        "regulator",
+        "territory",
+        "start",
+        "end",
+        "sas_minutes",
+        "pdsa_minutes",
+        "version",
+        "is_current",
+    ]
+    list_filter = ["territory", "is_current", "origin", "cancelled"]
+    list_select_related = ["regulator", "territory"]

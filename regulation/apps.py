@@ -15,6 +15,10 @@ class RegulationConfig(AppConfig):
         navigation.register("Prise d'appel", "regulation-pickup", {Role.ARM})
         navigation.register("File d'attente", "regulation-queue", {Role.ARM, Role.REGULATEUR, Role.OSNP})
         navigation.register("Demandes du SAS", "regulation-structure-requests", {Role.COORDINATEUR_STRUCTURE})
+        navigation.register("Mes gardes", "regulation-shifts-mine", {Role.REGULATEUR})
+        navigation.register(
+            "Gardes des régulateurs", "regulation-shifts-schedule", {Role.ADMIN_SAS, Role.ADMIN_PLATEFORME}
+        )
         register_step(30, "regulation", seed_regulation)
         # The app's periodic tasks join the one registry (synced by ``sync_periodic_tasks``).
         PERIODIC_TASKS.update(

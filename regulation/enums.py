@@ -184,3 +184,11 @@ class ClosureReason(models.TextChoices):
     OUTCOME_KNOWN = "outcome_known", "Issue connue"
     OUTCOME_UNKNOWN = "outcome_unknown", "Issue inconnue (clôture automatique)"
     WITHOUT_APPOINTMENT = "without_appointment", "Sans rendez-vous"
+
+
+class ShiftOrigin(models.TextChoices):
+    """How a regulator's on-duty period was recorded (DOMAIN.md §7.5)."""
+
+    DESK = "desk", "Prise et fin de garde au poste"
+    SCHEDULE = "schedule", "Planning mensuel (administrateur SAS)"
+    CORRECTION = "correction", "Correction"

@@ -38,6 +38,11 @@ class RegulationEvent(models.TextChoices):
     CLAIMED = "regulation.claimed", "Pris en charge"
     RELEASED = "regulation.released", "Relâché"
     TAKEN_OVER = "regulation.taken_over", "Repris d'un collègue"
+    SHIFT_STARTED = "regulation.shift_started", "Prise de garde"
+    SHIFT_ENDED = "regulation.shift_ended", "Fin de garde"
+    SHIFT_SCHEDULED = "regulation.shift_scheduled", "Garde saisie au planning"
+    SHIFT_CORRECTED = "regulation.shift_corrected", "Garde corrigée"
+    SHIFT_CANCELLED = "regulation.shift_cancelled", "Garde annulée"
 
 
 EVENT_LABELS = dict(RegulationEvent.choices)
@@ -46,3 +51,8 @@ EVENT_LABELS = dict(RegulationEvent.choices)
 def dossier_event_write(*, event_type: RegulationEvent, actor, dossier, params: dict[str, Any] | None = None):
     """One step of the dossier's timeline (actor, time, type, parameters without patient identity)."""
     return audit_event_write(event_type=event_type, actor=actor, obj=dossier, params=params or {})
+
+
+def shift_event_write(*, event_type: RegulationEvent, actor, shift, params: dict[str, Any] | None = None):
+    """One step of a regulator's shift (start, end, schedule entry, correction, cancellation)."""
+    return audit_event_write(event_type=event_type, actor=actor, obj=shift, params=params or {})

@@ -31,3 +31,9 @@ class AppointmentNotMatched(ApplicationError):
 
     status_code = 422
     default_code = "appointment_not_matched"
+
+
+class ShiftConflict(ConflictError):
+    """Overlapping shifts, a shift already open, or a version already corrected."""
+
+    default_code = "shift_conflict"

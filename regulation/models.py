@@ -7,6 +7,7 @@ written by the services in the same transaction as each change): the timeline is
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -15,6 +16,7 @@ from django.utils import timezone
 
 from regulation.enums import (
     ACTIVE_APPOINTMENT_STATUSES,
+    OUTCOME_STATUSES,
     AppointmentStatus,
     BookingKind,
     CallerRelation,
@@ -30,6 +32,7 @@ from regulation.enums import (
     RequestChannel,
     RequestStatus,
     Sex,
+    ShiftOrigin,
     TreatingDoctorCallResult,
 )
 from regulation.policies import PdsaSchedule
@@ -47,6 +50,12 @@ class Dossier(models.Model):
         "état", max_length=20, choices=DossierState.choices, default=DossierState.OPENED, db_index=True
     )
     # Step 1: pick-up (ARM).
+    call_received_at = models.DateTimeField(
+        "appel reçu le",
+        null=True,
+        blank=True,
+        help_text="Heure d'arrivée de l'appel (téléphonie, LRM) : mesure du délai de décroché.",
+    )
     picked_up_at = models.DateTimeField("décroché le", default=timezone.now, db_index=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="ARM", on_delete=models.PROTECT, related_name="+"
@@ -207,6 +216,7 @@ class Booking(models.Model):
     is_treating_doctor = models.BooleanField("effecteur = médecin traitant (MRT)", default=False)
     within_48h = models.BooleanField("sous 48 h après régulation", default=False)
     outside_pdsa = models.BooleanField("hors horaires de PDSA", default=False)
+    snp_candidate = models.BooleanField("candidat à la majoration SNP", default=False)
 
     class Meta:
         verbose_name = "rendez-vous"
@@ -319,3 +329,133 @@ class PdsaCalendar(models.Model):
             alsace_moselle=self.territory_id in ALSACE_MOSELLE,
             bridge_days=frozenset(dt.date.fromisoformat(d) for d in self.bridge_days),
         )
+
+
+class ActFact(models.Model):
+    """Facts for pay about one act, written when its outcome is known (DOMAIN.md §7.2-§7.4).
+
+    One row per booking, in the transaction that records the outcome; never updated (an outcome,
+    once known, is final: ``services._booking_status_apply``). No amounts: remuneration reads
+    these rows with its dated barèmes. The doctor is identified by RPPS (professionals' data, not
+    patients': DOMAIN.md §8).
+    """
+
+    booking = models.OneToOneField(Booking, on_delete=models.PROTECT, related_name="act_fact")
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="+")
+    territory = models.ForeignKey(
+        "sas_platform.SasTerritory", verbose_name="territoire SAS", on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField("type de rendez-vous", max_length=20, choices=BookingKind.choices)
+    professional = models.ForeignKey(
+        "cpts.Professional", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    structure = models.ForeignKey(
+        "cpts.Structure", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    rpps = models.CharField("RPPS de l'effecteur", max_length=11, blank=True, db_index=True)
+    doctor_name = models.CharField("médecin effecteur", max_length=150, blank=True)
+    regulated_at = models.DateTimeField("régulé le")
+    appointment_start = models.DateTimeField("heure du rendez-vous", null=True, blank=True)
+    outcome = models.CharField("issue", max_length=10, choices=AppointmentStatus.choices)
+    outcome_at = models.DateTimeField("issue connue le")
+    is_surnumeraire = models.BooleanField("surnuméraire")
+    is_treating_doctor = models.BooleanField("effecteur = médecin traitant")
+    within_48h = models.BooleanField("sous 48 h après régulation")
+    outside_pdsa = models.BooleanField("hors horaires de PDSA")
+    snp_candidate = models.BooleanField("candidat à la majoration SNP")
+    recorded_at = models.DateTimeField("enregistré le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "fait pour la rémunération (acte)"
+        verbose_name_plural = "faits pour la rémunération (actes)"
+        ordering = ["-outcome_at", "-id"]
+        indexes = [
+            models.Index(fields=["territory", "appointment_start"], name="actfact_territory_start_idx"),
+            models.Index(fields=["rpps", "appointment_start"], name="actfact_rpps_start_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome__in=OUTCOME_STATUSES), name="actfact_outcome_is_final"
+            ),
+            models.CheckConstraint(
+                condition=Q(snp_candidate=False)
+                | Q(within_48h=True, outside_pdsa=True, is_treating_doctor=False),
+                name="actfact_snp_rule",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Acte {self.rpps or self.doctor_name} {self.get_outcome_display()}"
+
+
+class RegulatorShift(models.Model):
+    """One version of a regulator's on-duty period (DOMAIN.md §7.5).
+
+    A régulateur starts and ends a shift on the desk, or a SAS administrator enters the month's
+    schedule. A correction never changes a row: it writes a new version (same ``lineage``,
+    ``version`` + 1, ``supersedes`` the old one) and marks the old one not current, with an
+    audit event; cancelling is a version with ``cancelled``. Minutes are split into SAS and PDSA
+    hours by the territory's PDSA calendar when the shift is closed.
+    """
+
+    lineage = models.UUIDField("garde", default=uuid.uuid4, db_index=True)
+    version = models.PositiveSmallIntegerField("version", default=1)
+    is_current = models.BooleanField("version en vigueur", default=True)
+    supersedes = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
+    )
+    territory = models.ForeignKey(
+        "sas_platform.SasTerritory", verbose_name="territoire SAS", on_delete=models.PROTECT, related_name="+"
+    )
+    regulator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="régulateur", on_delete=models.PROTECT, related_name="+"
+    )
+    start = models.DateTimeField("début")
+    end = models.DateTimeField("fin", null=True, blank=True)
+    sas_minutes = models.PositiveIntegerField("minutes SAS (hors PDSA)", default=0)
+    pdsa_minutes = models.PositiveIntegerField("minutes en horaires de PDSA", default=0)
+    origin = models.CharField("saisie", max_length=10, choices=ShiftOrigin.choices)
+    cancelled = models.BooleanField("annulée", default=False)
+    reason = models.CharField("motif de la correction", max_length=255, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="saisi par", on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField("saisi le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "garde de régulateur"
+        verbose_name_plural = "gardes de régulateurs"
+        ordering = ["start", "id"]
+        indexes = [
+            models.Index(
+                fields=["territory", "start"], name="shift_territory_start_idx", condition=Q(is_current=True)
+            ),
+            models.Index(
+                fields=["regulator", "start"], name="shift_regulator_start_idx", condition=Q(is_current=True)
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["lineage", "version"], name="shift_lineage_version_unique"),
+            models.UniqueConstraint(
+                fields=["lineage"], condition=Q(is_current=True), name="shift_one_current_version"
+            ),
+            models.UniqueConstraint(
+                fields=["regulator"],
+                condition=Q(is_current=True, end__isnull=True, cancelled=False),
+                name="shift_one_open_per_regulator",
+            ),
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gt=models.F("start")), name="shift_end_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Garde {self.regulator} {timezone.localtime(self.start):%d/%m %H:%M} (v{self.version})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.end is None and not self.cancelled
+
+    @property
+    def total_minutes(self) -> int:
+        return self.sas_minutes + self.pdsa_minutes

@@ -7,7 +7,12 @@ patients). ARM pick up and route, régulateurs decide, OSNP orient (DOMAIN.md §
 from __future__ import annotations
 
 from sas_platform.enums import Role
-from sas_platform.permissions import can_act_in_territory, can_work_regulation_desk
+from sas_platform.permissions import (
+    can_act_in_territory,
+    can_administer_territory,
+    can_work_regulation_desk,
+    is_platform_admin,
+)
 
 
 def _desk_in(user, territory_code: str, *roles: Role) -> bool:
@@ -64,3 +69,37 @@ def can_answer_structure_request(user, request) -> bool:
 
 def can_view_structure_requests(user) -> bool:
     return user.is_authenticated and user.has_role(Role.COORDINATEUR_STRUCTURE)
+
+
+# --- Regulators' shifts (DOMAIN.md §7.5) and the operational dashboard -------------------------
+
+
+def can_take_shift(user, territory_code: str) -> bool:
+    """A régulateur starts and ends their own shift on the desk of their territory."""
+    return _desk_in(user, territory_code, Role.REGULATEUR)
+
+
+def can_manage_shifts(user, territory_code: str) -> bool:
+    """SAS administrators of the territory (and platform administrators) enter the monthly
+    schedule and correct shifts."""
+    return can_administer_territory(user, territory_code)
+
+
+def can_view_shift(user, shift) -> bool:
+    if not user.is_authenticated:
+        return False
+    return shift.regulator_id == user.pk or can_manage_shifts(user, shift.territory_id)
+
+
+def can_view_shift_schedules(user) -> bool:
+    return user.is_authenticated and (is_platform_admin(user) or user.has_role(Role.ADMIN_SAS))
+
+
+def can_view_dashboard(user, territory_code: str | None = None) -> bool:
+    """SAS administrators (ARM supervisors are SAS administrators here) of the territory, and
+    platform administrators. The dashboard shows figures, never a patient."""
+    if not user.is_authenticated:
+        return False
+    if territory_code is None:
+        return is_platform_admin(user) or user.has_role(Role.ADMIN_SAS)
+    return can_administer_territory(user, territory_code)

@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 
 import holidays
 
@@ -173,10 +174,31 @@ SNP_WINDOW = dt.timedelta(hours=48)
 
 @dataclass(frozen=True)
 class ActFacts:
+    """Neutral facts about one act, and what they make it a candidate for (no amounts).
+
+    - ``snp_candidate``: SNP majoration (DOMAIN.md §7.3; NGAP art. 14.1.3): within 48 h after the
+      SAS's regulation, by a doctor who is **not** the patient's MT, outside PDSA hours. The cap of
+      20 per doctor and week is remuneration's to apply (it counts these rows).
+    - MRT (DOMAIN.md §7.4) is **not** derived here: seed 004, "Précisions complémentaires /
+      Rémunération" 5: « si la régulation SAS renvoie le patient vers son MT, il n'est pas prévu de
+      facturation de la MRT par le médecin traitant ». Every act the desk records is regulated by
+      the SAS, so ``by_treating_doctor`` is kept as a neutral fact (``mrt_candidate`` is False)
+      and the texts stay remuneration's to apply.
+    """
+
     surnumeraire: bool
-    by_treating_doctor: bool  # MRT candidate (§7.4) when True, SNP majoration candidate (§7.3) when not
+    by_treating_doctor: bool
     within_48h: bool
     outside_pdsa: bool
+
+    @property
+    def snp_candidate(self) -> bool:
+        return self.within_48h and self.outside_pdsa and not self.by_treating_doctor
+
+    @property
+    def mrt_candidate(self) -> bool:
+        """Always False for a SAS-regulated act (seed 004, Précisions « Rémunération » 5)."""
+        return False
 
 
 def act_facts(
@@ -194,3 +216,51 @@ def act_facts(
         within_48h=dt.timedelta(0) <= appointment_start - regulated_at <= SNP_WINDOW,
         outside_pdsa=not is_pdsa_time(appointment_start, schedule),
     )
+
+
+def act_facts_unknown_time(*, surnumeraire: bool, by_treating_doctor: bool) -> ActFacts:
+    """An act whose appointment time was never given (surnuméraire accepted without a time):
+    nothing can be said about 48 h or PDSA hours, so it is a candidate for nothing time-bound."""
+    return ActFacts(
+        surnumeraire=surnumeraire, by_treating_doctor=by_treating_doctor, within_48h=False, outside_pdsa=False
+    )
+
+
+# --- Regulators' on-duty hours (DOMAIN.md §7.5, §3.4) -------------------------------------------
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    return _paris(moment).astimezone(dt.UTC)
+
+
+def split_on_duty_minutes(
+    start: dt.datetime, end: dt.datetime, schedule: PdsaSchedule | None = None
+) -> tuple[int, int]:
+    """Split a regulator's shift into ``(sas_minutes, pdsa_minutes)`` by the PDSA calendar.
+
+    SAS regulation hours are paid per hour outside PDSA hours (DOMAIN.md §7.5); PDSA hours are
+    told apart (§3.4). The shift is cut at every boundary of the calendar (day start, Saturday
+    noon, night start, midnight) in Paris local time; durations are measured in UTC, so a night
+    across a change of clock counts the hours really worked.
+    """
+    from zoneinfo import ZoneInfo
+
+    schedule = schedule or PdsaSchedule()
+    start, end = _utc(start), _utc(end)
+    if end <= start:
+        return 0, 0
+    paris = ZoneInfo("Europe/Paris")
+    first, last = start.astimezone(paris).date(), end.astimezone(paris).date()
+    cuts = {start, end}
+    day = first
+    while day <= last:
+        for time in (dt.time(0, 0), schedule.day_start, schedule.saturday_start, schedule.night_start):
+            cut = dt.datetime.combine(day, time, tzinfo=paris).astimezone(dt.UTC)
+            if start < cut < end:
+                cuts.add(cut)
+        day += dt.timedelta(days=1)
+    ordered = sorted(cuts)
+    pdsa_seconds = sum((b - a).total_seconds() for a, b in pairwise(ordered) if is_pdsa_time(a, schedule))
+    total_minutes = round((end - start).total_seconds() / 60)
+    pdsa_minutes = round(pdsa_seconds / 60)
+    return total_minutes - pdsa_minutes, pdsa_minutes

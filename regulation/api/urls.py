@@ -50,4 +50,17 @@ urlpatterns = [
         apis.SurnumeraireRequestAnswerApi.as_view(),
         name="api-regulation-surnumeraire-answer",
     ),
+    path("regulation/shifts/", apis.ShiftListCreateApi.as_view(), name="api-regulation-shifts"),
+    path("regulation/shifts/start/", apis.ShiftStartApi.as_view(), name="api-regulation-shift-start"),
+    path("regulation/shifts/end/", apis.ShiftEndApi.as_view(), name="api-regulation-shift-end"),
+    path(
+        "regulation/shifts/<int:pk>/correct/",
+        apis.ShiftCorrectApi.as_view(),
+        name="api-regulation-shift-correct",
+    ),
+    path(
+        "regulation/shifts/<int:pk>/history/",
+        apis.ShiftHistoryApi.as_view(),
+        name="api-regulation-shift-history",
+    ),
 ]

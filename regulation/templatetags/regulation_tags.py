@@ -33,3 +33,10 @@ def freshness(seconds) -> str:
     if seconds is None:
         return "fraîcheur inconnue"
     return f"mis à jour il y a {waiting(seconds)}"
+
+
+@register.filter
+def hours(minutes) -> str:
+    """``150`` → ``2 h 30``; ``0`` → ``0 h``."""
+    minutes = int(minutes or 0)
+    return f"{minutes // 60} h {minutes % 60:02d}" if minutes % 60 else f"{minutes // 60} h"

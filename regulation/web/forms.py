@@ -163,3 +163,39 @@ class OutcomeForm(forms.Form):
             (s, label) for s, label in AppointmentStatus.choices if s in ("fulfilled", "noshow", "cancelled")
         ]
     )
+
+
+class MonthForm(forms.Form):
+    """``?mois=2026-03&territoire=13`` on the shift and dashboard pages."""
+
+    mois = forms.DateField(required=False, input_formats=["%Y-%m"])
+    territoire = forms.CharField(required=False, max_length=3)
+
+
+class ShiftScheduleForm(DsfrBaseForm):
+    """One shift of the monthly schedule; an end before the start means the next morning."""
+
+    regulator = forms.ModelChoiceField(label="Régulateur", queryset=None, empty_label="—")
+    day = forms.DateField(label="Jour", widget=forms.DateInput(attrs={"type": "date"}))
+    start_time = forms.TimeField(label="Début", widget=forms.TimeInput(attrs={"type": "time"}))
+    end_time = forms.TimeField(label="Fin", widget=forms.TimeInput(attrs={"type": "time"}))
+
+    def __init__(self, *args, regulators, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["regulator"].queryset = regulators
+
+    def period(self) -> tuple:
+        import datetime as dt
+
+        tz = timezone.get_default_timezone()
+        data = self.cleaned_data
+        start = dt.datetime.combine(data["day"], data["start_time"], tzinfo=tz)
+        end_day = data["day"] + dt.timedelta(days=1 if data["end_time"] <= data["start_time"] else 0)
+        return start, dt.datetime.combine(end_day, data["end_time"], tzinfo=tz)
+
+
+class ShiftCorrectForm(DsfrBaseForm):
+    start = forms.DateTimeField(label="Début", widget=DATETIME_LOCAL)
+    end = forms.DateTimeField(label="Fin", widget=DATETIME_LOCAL, required=False)
+    cancel = forms.BooleanField(label="Annuler cette garde", required=False)
+    reason = forms.CharField(label="Motif de la correction", max_length=255)

@@ -39,6 +39,7 @@ from planning.enums import (
 from planning.events import PlanningEvent, planning_event_write
 from planning.exceptions import SlotAlreadyTaken, SlotNotPlatformOwned, SourceUnavailable
 from planning.models import AgendaSource, DeclaredAvailability, Slot, SourceRun
+from planning.selectors import sources_cache_clear
 from sas_platform.exceptions import ApplicationError, NotFoundError
 
 logger = logging.getLogger(__name__)
@@ -82,6 +83,7 @@ def source_create(
     )
     source.full_clean()
     source.save()
+    transaction.on_commit(sources_cache_clear)
     if kind == SourceKind.FHIR_SAS_IG:
         source_schedule_ensure(source=source)
     planning_event_write(
@@ -437,6 +439,7 @@ def _source_health_record(*, source: AgendaSource, run: SourceRun) -> None:
     AgendaSource.objects.filter(pk=source.pk).update(**fields)
     for key, value in fields.items():
         setattr(source, key, value)
+    sources_cache_clear()  # this process's searches see the new freshness at once
 
 
 def bundle_replay(

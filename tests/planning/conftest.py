@@ -21,12 +21,16 @@ def ig_bundle(name: str) -> dict:
 
 @pytest.fixture(autouse=True)
 def _clean_cache(settings):
-    """Breaker states and poll locks live in the cache (Redis db 3 here): start each test clean,
-    and retry fast."""
+    """Breaker states and poll locks live in the cache (Redis db 3 here), the search's source
+    metadata in the process: start each test clean, and retry fast."""
+    from planning.selectors import sources_cache_clear
+
     settings.PLANNING_CONNECTOR_RETRY_WAIT_SECONDS = 0.01
     cache.clear()
+    sources_cache_clear()
     yield
     cache.clear()
+    sources_cache_clear()
 
 
 @pytest.fixture

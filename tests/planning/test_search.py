@@ -169,3 +169,65 @@ def test_out_of_range_input_is_refused_in_french(kwargs, message):
     with pytest.raises(SearchInputError, match=message) as caught:
         slots_search(**params)
     assert caught.value.status_code == 400
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {"modality_masks": None, "specialty_code": "SM54", "excluded": False},
+        {"modality_masks": [2, 3, 6, 7], "specialty_code": "", "excluded": True},
+    ],
+    ids=["defaults", "modalities-excluded-source"],
+)
+def test_written_sql_returns_what_the_orm_query_returns(filters, django_assert_num_queries):
+    """On PostgreSQL the search sends its query as written SQL (built once per shape); the ORM query
+    stays the reference (and runs on SQLite): same rows, same columns, same order."""
+    from planning.selectors import _candidates, _candidates_queryset
+
+    stale = AgendaSource.objects.create(name="vieille", label="Vieille", last_success_at=None)
+    live = AgendaSource.objects.create(name="vive", label="Vive", last_success_at=timezone.now())
+    doctors = [_doctor(f"1000000009{n}", n, name=f"Médecin {n}") for n in range(4)]
+    make_slot(doctors[0], _hour(1), source=live, external_id="v1", modalities=["AMB", "VR"])
+    make_slot(doctors[1], _hour(1), source=stale, external_id="s1", modalities=["VR"])
+    make_slot(doctors[2], _hour(1), modalities=["HH"])
+    make_slot(doctors[3], _hour(2), modalities=["AMB"], specialty_code="SM26")
+    make_slot(doctors[2], _hour(3), status=SlotStatus.HELD, held_until=_hour(-0.1), hold_reference="DOS-2")
+    make_slot(
+        doctors[0], _hour(-40), status=SlotStatus.BOOKED, booking_reference="DOS-3", booked_at=_hour(-1)
+    )
+    now = timezone.now()
+    kwargs = {
+        "latitude": PATIENT[0],
+        "longitude": PATIENT[1],
+        "radius_km": 10.0,
+        "start": now,
+        "end": now + timedelta(hours=48),
+        "modality_masks": filters["modality_masks"],
+        "specialty_code": filters["specialty_code"],
+        "excluded_source_ids": [stale.pk] if filters["excluded"] else [],
+        "now": now,
+        "fetch": 100,
+    }
+
+    with django_assert_num_queries(1):
+        written = _candidates(**kwargs)
+    orm = list(_candidates_queryset(**kwargs))
+
+    assert written and [row.pop("d2") for row in written] == pytest.approx([row.pop("d2") for row in orm])
+    assert written == orm
+    assert any(row["recent_booked_at"] for row in written) and any(
+        row["place__commune__name"] for row in written
+    )
+
+
+def test_a_source_created_after_the_cached_copy_is_searched_at_once(settings):
+    settings.PLANNING_SEARCH_SOURCES_CACHE_SECONDS = 60
+    doctor = _doctor("10000000099", 1)
+    make_slot(doctor, _hour(1))
+    assert len(_search()) == 1  # caches the (empty) list of sources
+    source = AgendaSource.objects.create(name="nouvelle", label="Nouvelle", last_success_at=timezone.now())
+    make_slot(doctor, _hour(2), source=source, external_id="n1")
+
+    results = _search()
+
+    assert [r.source_name for r in results] == ["Disponibilités déclarées sur la plateforme", "Nouvelle"]

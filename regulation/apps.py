@@ -17,6 +17,9 @@ class RegulationConfig(AppConfig):
         navigation.register("Demandes du SAS", "regulation-structure-requests", {Role.COORDINATEUR_STRUCTURE})
         navigation.register("Mes gardes", "regulation-shifts-mine", {Role.REGULATEUR})
         navigation.register(
+            "Tableau de bord du SAS", "regulation-dashboard", {Role.ADMIN_SAS, Role.ADMIN_PLATEFORME}
+        )
+        navigation.register(
             "Gardes des régulateurs", "regulation-shifts-schedule", {Role.ADMIN_SAS, Role.ADMIN_PLATEFORME}
         )
         register_step(30, "regulation", seed_regulation)

@@ -199,3 +199,13 @@ class ShiftCorrectForm(DsfrBaseForm):
     end = forms.DateTimeField(label="Fin", widget=DATETIME_LOCAL, required=False)
     cancel = forms.BooleanField(label="Annuler cette garde", required=False)
     reason = forms.CharField(label="Motif de la correction", max_length=255)
+
+
+class DashboardForm(forms.Form):
+    periode = forms.ChoiceField(
+        label="Période",
+        choices=[("jour", "Jour"), ("semaine", "Semaine"), ("mois", "Mois")],
+        required=False,
+    )
+    date = forms.DateField(label="Date", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    territoire = forms.CharField(label="Territoire", required=False, max_length=3)

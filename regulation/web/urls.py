@@ -1,6 +1,6 @@
 from django.urls import path
 
-from regulation.web import shifts, views
+from regulation.web import dashboard, shifts, views
 
 urlpatterns = [
     path("", views.queue, name="regulation-queue"),
@@ -46,6 +46,7 @@ urlpatterns = [
     path("rendez-vous/<int:pk>/issue/", views.booking_outcome, name="regulation-booking-outcome"),
     path("demandes/<int:pk>/reponse/", views.request_answer, name="regulation-request-answer"),
     path("structures/demandes/", views.structure_requests, name="regulation-structure-requests"),
+    path("tableau-de-bord/", dashboard.dashboard_page, name="regulation-dashboard"),
     path("gardes/", shifts.my_shifts, name="regulation-shifts-mine"),
     path("gardes/prendre/", shifts.shift_start, name="regulation-shift-start"),
     path("gardes/terminer/", shifts.shift_end, name="regulation-shift-end"),

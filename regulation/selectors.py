@@ -22,6 +22,7 @@ from sas_platform.enums import AccessPurpose
 from sas_platform.events import patient_data_access_write
 from sas_platform.exceptions import NotFoundError, PermissionDeniedError
 from sas_platform.models import AuditEvent
+from sas_platform.permissions import can_work_regulation_desk
 from sas_platform.selectors import territory_codes_for_user
 
 
@@ -352,3 +353,24 @@ def regulators_of(*, territory_code: str) -> QuerySet:
         .distinct()
         .order_by("last_name", "first_name", "email")
     )
+
+
+def surnumeraire_requests_for_user(
+    *, user, dossier_id: int | None = None, status: str | None = None, limit: int = 200
+) -> list[SurnumeraireRequest]:
+    """Requests a user may see: the desk's of their territories, a coordinator's of their structures."""
+    from sas_platform.enums import Role
+
+    scope = Q(pk__in=[])
+    if can_work_regulation_desk(user):
+        scope |= Q(dossier__territory_id__in=territory_codes_for_user(user=user))
+    if user.has_role(Role.COORDINATEUR_STRUCTURE):
+        from cpts.selectors import structures_coordinated_by
+
+        scope |= Q(structure__in=structures_coordinated_by(user=user))
+    qs = SurnumeraireRequest.objects.filter(scope)
+    if dossier_id is not None:
+        qs = qs.filter(dossier_id=dossier_id)
+    if status:
+        qs = qs.filter(status=status)
+    return list(qs.order_by("-asked_at", "-pk")[:limit])

@@ -26,6 +26,7 @@ from regulation.enums import (
     RequestStatus,
     Sex,
     Transition,
+    TreatingDoctorCallResult,
 )
 from regulation.models import Booking, Dossier, RegulatorShift, SurnumeraireRequest
 from sas_platform.api.apis import ErrorSerializer
@@ -99,6 +100,12 @@ class DossierListCreateApi(APIView):
         reason = serializers.CharField()
         route = serializers.ChoiceField(choices=list(ROUTES), required=False, allow_null=True)
         origin = serializers.ChoiceField(choices=Origin.choices, default=Origin.CENTRE_15)
+        call_received_at = serializers.DateTimeField(
+            required=False,
+            allow_null=True,
+            default=None,
+            help_text="Heure d'arrivée de l'appel (téléphonie, LRM) : mesure du délai de décroché.",
+        )
         caller_name = serializers.CharField(required=False, allow_blank=True, default="")
         caller_phone = serializers.CharField(required=False, allow_blank=True, default="")
         caller_relation = serializers.ChoiceField(
@@ -190,6 +197,23 @@ class DossierRouteApi(APIView):
         summary="Orienter vers l'AMU ou la médecine générale",
         request=InputSerializer,
         responses={200: DossierOutputSerializer, 409: ErrorSerializer},
+        examples=[
+            OpenApiExample(
+                "Réorientation vers l'AMU",
+                value={"route": "amu", "reason": "Douleur thoracique"},
+                request_only=True,
+            ),
+            OpenApiExample(
+                "Transition refusée",
+                value={
+                    "message": "Action « Orientation vers l'AMU » impossible : le dossier est « Clos ».",
+                    "code": "transition_not_allowed",
+                    "extra": {"state": "closed", "transition": "route_amu"},
+                },
+                response_only=True,
+                status_codes=["409"],
+            ),
+        ],
     )
     def post(self, request, pk: int):
         dossier = _dossier(pk, request.user, permissions.can_route_dossier)
@@ -212,6 +236,19 @@ class DossierClaimApi(APIView):
         summary="Prendre un dossier (ou le reprendre explicitement)",
         request=InputSerializer,
         responses={200: DossierOutputSerializer, 409: ErrorSerializer},
+        examples=[
+            OpenApiExample("Prendre", value={"take_over": False}, request_only=True),
+            OpenApiExample(
+                "Déjà pris",
+                value={
+                    "message": "Le dossier SAS13-000042 est déjà pris en charge par Paul Roux.",
+                    "code": "dossier_held",
+                    "extra": {"holder": "Paul Roux"},
+                },
+                response_only=True,
+                status_codes=["409"],
+            ),
+        ],
     )
     def post(self, request, pk: int):
         dossier = _dossier(pk, request.user, permissions.can_claim_dossier)
@@ -274,6 +311,7 @@ class BookingOutputSerializer(serializers.Serializer):
     is_treating_doctor = serializers.BooleanField()
     within_48h = serializers.BooleanField()
     outside_pdsa = serializers.BooleanField()
+    snp_candidate = serializers.BooleanField()
 
 
 class DossierBookApi(APIView):
@@ -285,6 +323,19 @@ class DossierBookApi(APIView):
         description="Atomique : un créneau n'est réservé qu'une fois ; le perdant reçoit 409 « créneau déjà pris ».",
         request=InputSerializer,
         responses={201: BookingOutputSerializer, 409: ErrorSerializer},
+        examples=[
+            OpenApiExample("Créneau 1234", value={"slot": 1234}, request_only=True),
+            OpenApiExample(
+                "Créneau déjà pris",
+                value={
+                    "message": "Créneau déjà pris : choisissez-en un autre dans la liste actualisée.",
+                    "code": "slot_taken",
+                    "extra": {},
+                },
+                response_only=True,
+                status_codes=["409"],
+            ),
+        ],
     )
     def post(self, request, pk: int):
         dossier = _dossier(pk, request.user, permissions.can_orient_dossier)
@@ -311,7 +362,14 @@ class DossierCloseApi(APIView):
     @extend_schema(
         summary="Clore l'orientation sans rendez-vous (conseil, urgences, AMU, PDSA)",
         request=InputSerializer,
-        responses={200: DossierOutputSerializer},
+        responses={200: DossierOutputSerializer, 409: ErrorSerializer},
+        examples=[
+            OpenApiExample(
+                "Orienté vers les urgences",
+                value={"result": "emergency_department", "notes": "Suspicion de fracture"},
+                request_only=True,
+            )
+        ],
     )
     def post(self, request, pk: int):
         dossier = _dossier(pk, request.user, permissions.can_orient_dossier)
@@ -331,8 +389,10 @@ class BookingOutcomeApi(APIView):
 
     @extend_schema(
         summary="Issue d'un rendez-vous (honoré, absent, annulé)",
+        description="Enregistre aussi les faits pour la rémunération de l'acte (une ligne par rendez-vous).",
         request=InputSerializer,
-        responses={200: BookingOutputSerializer},
+        responses={200: BookingOutputSerializer, 400: ErrorSerializer},
+        examples=[OpenApiExample("Honoré", value={"status": "fulfilled"}, request_only=True)],
     )
     def post(self, request, pk: int):
         booking = Booking.objects.select_related("dossier").filter(pk=pk).first()
@@ -358,10 +418,39 @@ class SurnumeraireRequestOutputSerializer(serializers.Serializer):
     status = serializers.CharField()
     answered_at = serializers.DateTimeField(allow_null=True)
     accepting_doctor_name = serializers.CharField()
+    appointment_at = serializers.DateTimeField(allow_null=True)
+    reminded_at = serializers.DateTimeField(allow_null=True)
     answer_seconds = serializers.IntegerField(allow_null=True)
 
 
 class SurnumeraireRequestCreateApi(APIView):
+    @extend_schema(
+        summary="Demandes en surnuméraire (de mes territoires ; de mes structures pour un coordinateur)",
+        parameters=[
+            OpenApiParameter("dossier", int, description="Les demandes d'un dossier."),
+            OpenApiParameter(
+                "status",
+                str,
+                enum=RequestStatus.values,
+                description="Filtrer par réponse (pending : en attente).",
+            ),
+        ],
+        responses={200: SurnumeraireRequestOutputSerializer(many=True), 403: ErrorSerializer},
+    )
+    def get(self, request):
+        if not (
+            permissions.can_view_queue(request.user) or permissions.can_view_structure_requests(request.user)
+        ):
+            raise PermissionDeniedError(
+                "Réservé aux équipes de régulation et aux coordinateurs de structure."
+            )
+        rows = selectors.surnumeraire_requests_for_user(
+            user=request.user,
+            dossier_id=_int_param(request.query_params.get("dossier")),
+            status=request.query_params.get("status") or None,
+        )
+        return Response(SurnumeraireRequestOutputSerializer(rows, many=True).data)
+
     class InputSerializer(serializers.Serializer):
         dossier = serializers.IntegerField()
         professional = serializers.IntegerField(required=False, allow_null=True, default=None)
@@ -371,7 +460,14 @@ class SurnumeraireRequestCreateApi(APIView):
     @extend_schema(
         summary="Enregistrer une demande en surnuméraire",
         request=InputSerializer,
-        responses={201: SurnumeraireRequestOutputSerializer},
+        responses={201: SurnumeraireRequestOutputSerializer, 403: ErrorSerializer},
+        examples=[
+            OpenApiExample(
+                "Demande à une CPTS par téléphone",
+                value={"dossier": 42, "structure": 7, "channel": "phone"},
+                request_only=True,
+            )
+        ],
     )
     def post(self, request):
         from cpts.models import Professional, Structure
@@ -639,3 +735,109 @@ class ShiftHistoryApi(APIView):
     def get(self, request, pk: int):
         shift = _shift(pk, request.user)
         return Response(ShiftOutputSerializer(selectors.shift_history(shift=shift), many=True).data)
+
+
+def _int_param(value: str | None) -> int | None:
+    if value in (None, ""):
+        return None
+    if not str(value).isdigit():
+        raise ApplicationError("Identifiant invalide.", code="invalid")
+    return int(value)
+
+
+# --- Queue and orientation ---------------------------------------------------------------------
+
+
+class QueueItemOutputSerializer(QueueItemSerializer):
+    waiting_seconds = serializers.SerializerMethodField()
+    priority_rank = serializers.IntegerField()
+
+    def get_waiting_seconds(self, dossier) -> int:
+        return dossier.waiting_seconds(self.context["now"])
+
+
+class QueueApi(APIView):
+    @extend_schema(
+        summary="File d'attente en direct (sans identité du patient)",
+        description="Dossiers à traiter de mes territoires, les plus urgents puis ceux qui attendent le plus.",
+        parameters=[OpenApiParameter("territory", str, description="Code du département.")],
+        responses={200: QueueItemOutputSerializer(many=True), 403: ErrorSerializer},
+        examples=[
+            OpenApiExample(
+                "Un dossier en attente de régulation",
+                value=[
+                    {
+                        "id": 42,
+                        "reference": "SAS13-000042",
+                        "territory": "13",
+                        "state": "general_practice",
+                        "priority": "P1",
+                        "commune": "13055",
+                        "picked_up_at": "2026-03-10T09:05:00+01:00",
+                        "decision": "",
+                        "holder": None,
+                        "waiting_seconds": 312,
+                        "priority_rank": 1,
+                    }
+                ],
+                response_only=True,
+            )
+        ],
+    )
+    def get(self, request):
+        from django.utils import timezone
+
+        if not permissions.can_view_queue(request.user):
+            raise PermissionDeniedError("Réservé aux équipes de régulation.")
+        territory = request.query_params.get("territory") or None
+        if territory and not permissions.can_act_in_territory(request.user, territory):
+            raise PermissionDeniedError("Ce territoire n'est pas le vôtre.")
+        rows = selectors.queue_for_user(user=request.user, territory_code=territory)
+        return Response(QueueItemOutputSerializer(rows, many=True, context={"now": timezone.now()}).data)
+
+
+class DossierTreatingDoctorApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        result = serializers.ChoiceField(choices=TreatingDoctorCallResult.choices)
+        name = serializers.CharField(required=False, allow_blank=True, default="")
+        phone = serializers.CharField(required=False, allow_blank=True, default="")
+        rpps = serializers.CharField(required=False, allow_blank=True, default="", max_length=11)
+        appointment_start = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+    @extend_schema(
+        summary="Orienter : appel au médecin traitant d'abord",
+        description="Joignable avec un RDV sous 48 h : le patient est orienté vers son médecin traitant "
+        "(fait neutre « effecteur = MT » ; pas de MRT quand le SAS renvoie vers le MT, seed 004).",
+        request=InputSerializer,
+        responses={200: DossierOutputSerializer, 400: ErrorSerializer, 409: ErrorSerializer},
+        examples=[
+            OpenApiExample(
+                "RDV avec le médecin traitant",
+                value={
+                    "result": "appointment",
+                    "name": "Dr Anne Lefèvre",
+                    "appointment_start": "2026-03-10T17:00:00+01:00",
+                },
+                request_only=True,
+            ),
+            OpenApiExample("Injoignable", value={"result": "unreachable"}, request_only=True),
+        ],
+    )
+    def post(self, request, pk: int):
+        dossier = _dossier(pk, request.user, permissions.can_orient_dossier)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        dossier = services.treating_doctor_call_record(
+            dossier_id=dossier.pk, actor=request.user, **serializer.validated_data
+        )
+        return Response(_out(dossier))
+
+
+class DossierBookingsApi(APIView):
+    @extend_schema(
+        summary="Rendez-vous d'un dossier (avec les faits pour la rémunération)",
+        responses={200: BookingOutputSerializer(many=True), 403: ErrorSerializer},
+    )
+    def get(self, request, pk: int):
+        dossier = _dossier(pk, request.user, permissions.can_view_dossier)
+        return Response(BookingOutputSerializer(selectors.dossier_bookings(dossier=dossier), many=True).data)

@@ -63,4 +63,15 @@ urlpatterns = [
         apis.ShiftHistoryApi.as_view(),
         name="api-regulation-shift-history",
     ),
+    path("regulation/queue/", apis.QueueApi.as_view(), name="api-regulation-queue"),
+    path(
+        "regulation/dossiers/<int:pk>/treating-doctor/",
+        apis.DossierTreatingDoctorApi.as_view(),
+        name="api-regulation-dossier-treating-doctor",
+    ),
+    path(
+        "regulation/dossiers/<int:pk>/bookings/",
+        apis.DossierBookingsApi.as_view(),
+        name="api-regulation-dossier-bookings",
+    ),
 ]

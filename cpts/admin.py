@@ -224,6 +224,8 @@ class ImportRunAdmin(admin.ModelAdmin):
         "updated",
         "unchanged",
         "rejected",
+        "full_extract",
+        "deactivated",
         "rejection_list",
         "error",
     ]

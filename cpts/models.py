@@ -38,9 +38,9 @@ class Professional(models.Model):
     civility = models.CharField("civilité", max_length=20, blank=True)
     last_name = models.CharField("nom d'exercice", max_length=150)
     first_name = models.CharField("prénom d'exercice", max_length=150, blank=True)
-    profession_code = models.CharField("code profession", max_length=10, blank=True, db_index=True)
+    profession_code = models.CharField("code profession", max_length=10, blank=True)
     profession_label = models.CharField("profession", max_length=150, blank=True)
-    specialty_code = models.CharField("code savoir-faire", max_length=10, blank=True, db_index=True)
+    specialty_code = models.CharField("code savoir-faire", max_length=10, blank=True)
     specialty_label = models.CharField("savoir-faire / spécialité", max_length=150, blank=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -63,6 +63,12 @@ class Professional(models.Model):
             models.UniqueConstraint(
                 fields=["identifier_type", "identifier"], name="professional_identifier_unique"
             )
+        ]
+        # Codes are matched exactly: plain b-trees (``db_index`` would add unused ``_like`` twins,
+        # and every index slows the RPPS import down).
+        indexes = [
+            models.Index(fields=["profession_code"], name="professional_profession_idx"),
+            models.Index(fields=["specialty_code"], name="professional_specialty_idx"),
         ]
 
     def __str__(self) -> str:
@@ -146,7 +152,10 @@ class StructureCoordinator(models.Model):
 class PracticePlace(models.Model):
     """A place where a professional practises (one line of activity in the RPPS extract)."""
 
-    professional = models.ForeignKey(Professional, on_delete=models.CASCADE, related_name="places")
+    # No index of its own: the unique (professional, source_key) serves look-ups by professional.
+    professional = models.ForeignKey(
+        Professional, on_delete=models.CASCADE, related_name="places", db_index=False
+    )
     structure = models.ForeignKey(
         Structure, on_delete=models.SET_NULL, null=True, blank=True, related_name="places"
     )
@@ -162,8 +171,10 @@ class PracticePlace(models.Model):
         null=True,
         blank=True,
         related_name="practice_places",
+        db_index=False,  # indexed in Meta without the unused ``_like`` twin
     )
-    latitude = models.FloatField(null=True, blank=True, db_index=True)
+    # Indexed by practiceplace_geo_idx (latitude, longitude).
+    latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True, db_index=True)
     phone = models.CharField("téléphone", max_length=20, blank=True)
     email = models.EmailField("courriel", blank=True)
@@ -185,7 +196,10 @@ class PracticePlace(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["professional", "source_key"], name="practiceplace_source_unique")
         ]
-        indexes = [models.Index(fields=["latitude", "longitude"], name="practiceplace_geo_idx")]
+        indexes = [
+            models.Index(fields=["latitude", "longitude"], name="practiceplace_geo_idx"),
+            models.Index(fields=["commune"], name="practiceplace_commune_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name or self.address} ({self.commune_id or '?'})"
@@ -276,6 +290,11 @@ class ImportRun(models.Model):
     file_format = models.CharField(
         "format détecté", max_length=20, blank=True, help_text="rpps, psc ou fhir (lu dans l'en-tête)."
     )
+    full_extract = models.BooleanField(
+        "extraction complète",
+        default=False,
+        help_text="RPPS : les lieux d'exercice absents du fichier sont marqués inactifs (jamais supprimés).",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -289,6 +308,7 @@ class ImportRun(models.Model):
     updated = models.PositiveIntegerField(default=0)
     unchanged = models.PositiveIntegerField(default=0)
     rejected = models.PositiveIntegerField(default=0)
+    deactivated = models.PositiveIntegerField("lieux désactivés", default=0)
     rejections = models.JSONField("rejets (ligne, motif)", default=list, blank=True)
     error = models.TextField(blank=True)
 

@@ -394,6 +394,8 @@ class ImportRunOutputSerializer(serializers.ModelSerializer):
             "updated",
             "unchanged",
             "rejected",
+            "full_extract",
+            "deactivated",
             "rejections",
             "error",
         ]
@@ -410,6 +412,10 @@ class ImportRunCreateApi(APIView):
     class InputSerializer(serializers.Serializer):
         kind = serializers.ChoiceField(choices=ImportKind.choices)
         file = serializers.FileField()
+        full_extract = serializers.BooleanField(
+            default=False,
+            help_text="RPPS : extraction complète ; les lieux d'exercice absents du fichier sont marqués inactifs.",
+        )
 
     @extend_schema(
         summary="Lancer un import de l'annuaire",
@@ -427,6 +433,7 @@ class ImportRunCreateApi(APIView):
             kind=serializer.validated_data["kind"],
             uploaded_file=serializer.validated_data["file"],
             actor=request.user,
+            full_extract=serializer.validated_data["full_extract"],
         )
         return Response(ImportRunOutputSerializer(run).data, status=status.HTTP_202_ACCEPTED)
 

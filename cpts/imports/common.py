@@ -67,6 +67,8 @@ class ImportStats:
     unchanged: int = 0
     rejected: int = 0
     rejections: list[dict] = field(default_factory=list)
+    #: Places marked inactive by a full extract (``import_rpps --full``); ``None`` otherwise.
+    deactivated: int | None = None
 
     def reject(self, line: int, reason: str) -> None:
         self.read += 1
@@ -79,14 +81,18 @@ class ImportStats:
         setattr(self, outcome, getattr(self, outcome) + 1)
 
     def summary(self) -> dict[str, int]:
-        """The command's last line: ``{"read", "created", "updated", "unchanged", "rejected"}``."""
-        return {
+        """The command's last line: ``{"read", "created", "updated", "unchanged", "rejected"}``
+        (and ``"deactivated"`` after a full extract)."""
+        summary = {
             "read": self.read,
             "created": self.created,
             "updated": self.updated,
             "unchanged": self.unchanged,
             "rejected": self.rejected,
         }
+        if self.deactivated is not None:
+            summary["deactivated"] = self.deactivated
+        return summary
 
 
 class Geography:

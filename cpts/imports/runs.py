@@ -27,14 +27,39 @@ def upload_directory() -> Path:
     return directory
 
 
+def _check_full_extract(*, kind: str, full_extract: bool) -> None:
+    if full_extract and ImportKind(kind) != ImportKind.RPPS:
+        raise ImportFileError(
+            "Seule une extraction RPPS peut être importée comme extraction complète.",
+            code="import_full_rpps_only",
+        )
+
+
 @transaction.atomic
-def import_run_create(*, kind: str, file_name: str, file_path: str, actor, enqueue: bool = True) -> ImportRun:
-    """Record a pending import; with ``enqueue``, the Celery task starts after commit (STYLE.md 5)."""
+def import_run_create(
+    *,
+    kind: str,
+    file_name: str,
+    file_path: str,
+    actor,
+    enqueue: bool = True,
+    full_extract: bool = False,
+) -> ImportRun:
+    """Record a pending import; with ``enqueue``, the Celery task starts after commit (STYLE.md 5).
+
+    ``full_extract`` (RPPS only): the file is a complete extract, places it no longer lists are
+    marked inactive."""
+    if full_extract and ImportKind(kind) != ImportKind.RPPS:
+        raise ImportFileError(
+            "Seule une extraction RPPS peut être importée comme extraction complète.",
+            code="import_full_rpps_only",
+        )
     run = ImportRun(
         kind=ImportKind(kind),
         file_name=file_name[:255],
         file_path=str(file_path)[:500],
         created_by=actor if actor is not None and actor.is_authenticated else None,
+        full_extract=full_extract,
     )
     run.full_clean()
     run.save()
@@ -42,7 +67,7 @@ def import_run_create(*, kind: str, file_name: str, file_path: str, actor, enque
         event_type=CptsEventType.IMPORT_STARTED,
         actor=actor,
         obj=run,
-        params={"kind": run.kind, "file_name": run.file_name},
+        params={"kind": run.kind, "file_name": run.file_name, "full_extract": run.full_extract},
     )
     if enqueue:
         from cpts.tasks import import_run_task
@@ -51,19 +76,24 @@ def import_run_create(*, kind: str, file_name: str, file_path: str, actor, enque
     return run
 
 
-def import_run_create_from_upload(*, kind: str, uploaded_file, actor) -> ImportRun:
+def import_run_create_from_upload(
+    *, kind: str, uploaded_file, actor, full_extract: bool = False
+) -> ImportRun:
     """Store an uploaded file (streamed by chunks) and start its import."""
+    _check_full_extract(kind=kind, full_extract=full_extract)
     name = Path(uploaded_file.name).name
     target = upload_directory() / f"{uuid.uuid4().hex}-{name}"
     with target.open("wb") as handle:
         for chunk in uploaded_file.chunks():
             handle.write(chunk)
-    return import_run_create(kind=kind, file_name=name, file_path=str(target), actor=actor)
+    return import_run_create(
+        kind=kind, file_name=name, file_path=str(target), actor=actor, full_extract=full_extract
+    )
 
 
 def _save_counts(run: ImportRun, stats: ImportStats) -> None:
     for name, value in stats.summary().items():
-        setattr(run, name, value)
+        setattr(run, name, value or 0)
     run.rejections = stats.rejections
 
 
@@ -86,7 +116,8 @@ def import_run_execute(*, run_id: int, progress: ProgressCallback | None = None)
 
     stats = ImportStats()
     try:
-        stats = _IMPORTERS[ImportKind(run.kind)](path=run.file_path, progress=_progress)
+        options = {"full": True} if run.full_extract else {}
+        stats = _IMPORTERS[ImportKind(run.kind)](path=run.file_path, progress=_progress, **options)
         run.status = ImportStatus.DONE
     except ImportFileError as exc:
         run.status = ImportStatus.FAILED

@@ -14,7 +14,7 @@ from cpts.enums import DataSource, ImportStatus
 from cpts.exceptions import ImportFileError
 from cpts.imports import rpps_import
 from cpts.imports.runs import import_run_create, import_run_execute
-from cpts.models import PracticePlace, Professional
+from cpts.models import ImportRun, PracticePlace, Professional
 from tests.cpts.factories import StructureFactory, valid_rpps
 
 pytestmark = pytest.mark.django_db
@@ -243,3 +243,103 @@ def test_import_run_records_progress_and_report():
     assert (run.read, run.created, run.unchanged, run.rejected) == (10, 9, 1, 0)
     assert run.progress_done == run.progress_total == PSC_SAMPLE.stat().st_size
     assert run.started_at <= run.finished_at
+
+
+def test_a_changed_person_is_updated_in_place(tmp_path):
+    a = valid_rpps(50)
+    rpps_import(path=write(tmp_path, [gp(a, "MARTIN", first="Claire")]))
+    pk = Professional.objects.get(identifier=a).pk
+    stats = rpps_import(path=write(tmp_path, [gp(a, "MARTIN-DUPONT", first="Claire")]))
+    assert stats.summary() == {"read": 1, "created": 0, "updated": 1, "unchanged": 0, "rejected": 0}
+    person = Professional.objects.get(identifier=a)
+    assert (person.pk, person.last_name, person.search_name) == (pk, "MARTIN-DUPONT", "martin dupont claire")
+
+
+def test_full_extract_marks_vanished_places_inactive_never_deletes(tmp_path):
+    stays, leaves, moves = valid_rpps(60), valid_rpps(61), valid_rpps(62)
+    rpps_import(
+        path=write(
+            tmp_path,
+            [
+                gp(stays, "MARTIN", tech="R1"),
+                gp(leaves, "DURAND", tech="R2"),
+                gp(moves, "PETIT", tech="R3"),
+                gp(moves, "PETIT", tech="R4"),
+            ],
+        )
+    )
+    manual = PracticePlace.objects.create(
+        professional=Professional.objects.get(identifier=leaves), source_key="fhir:abc", name="Hors RPPS"
+    )
+    new_file = write(tmp_path, [gp(stays, "MARTIN", tech="R1"), gp(moves, "PETIT", tech="R4")])
+
+    partial = rpps_import(path=new_file)  # without --full, nothing is deactivated
+    assert partial.deactivated is None
+    assert PracticePlace.objects.filter(is_active=False).count() == 0
+
+    stats = rpps_import(path=new_file, full=True)
+    assert stats.summary() == {
+        "read": 2,
+        "created": 0,
+        "updated": 0,
+        "unchanged": 2,
+        "rejected": 0,
+        "deactivated": 2,
+    }
+    assert set(PracticePlace.objects.values_list("rpps_rang", "is_active")) == {
+        ("R1", True),
+        ("R2", False),  # the professional left the extract
+        ("R3", False),  # one of their activities ended
+        ("R4", True),
+        ("", True),  # not an RPPS place: untouched
+    }
+    assert PracticePlace.objects.count() == 5 and Professional.objects.count() == 3
+    manual.refresh_from_db()
+    assert manual.is_active is True
+
+    again = rpps_import(path=new_file, full=True)  # idempotent
+    assert (again.unchanged, again.deactivated) == (2, 0)
+
+    back = rpps_import(path=write(tmp_path, [gp(leaves, "DURAND", tech="R2")]))  # reappears: active again
+    assert back.summary()["updated"] == 1
+    assert PracticePlace.objects.get(rpps_rang="R2").is_active is True
+
+
+def test_full_extract_keeps_the_places_of_a_professional_with_a_rejected_line(tmp_path):
+    a, b = valid_rpps(70), valid_rpps(71)
+    rpps_import(path=write(tmp_path, [gp(a, "MARTIN", tech="R1"), gp(b, "DURAND", tech="R2")]))
+    broken = write(tmp_path, [gp(a, "MARTIN", tech="R1", commune="99999")])  # a's line rejected, b absent
+    stats = rpps_import(path=broken, full=True)
+    assert (stats.rejected, stats.deactivated) == (1, 1)
+    assert set(PracticePlace.objects.values_list("rpps_rang", "is_active")) == {("R1", True), ("R2", False)}
+
+
+def test_command_full_option_reports_deactivated_places(tmp_path):
+    a, b = valid_rpps(80), valid_rpps(81)
+    rpps_import(path=write(tmp_path, [gp(a, "MARTIN", tech="R1"), gp(b, "DURAND", tech="R2")]))
+    out = StringIO()
+    call_command(
+        "import_rpps",
+        str(write(tmp_path, [gp(a, "MARTIN", tech="R1")])),
+        "--full",
+        stdout=out,
+        stderr=StringIO(),
+    )
+    assert json.loads(out.getvalue().strip().splitlines()[-1]) == {
+        "read": 1,
+        "created": 0,
+        "updated": 0,
+        "unchanged": 1,
+        "rejected": 0,
+        "deactivated": 1,
+    }
+    run = ImportRun.objects.get()
+    assert (run.full_extract, run.deactivated, run.status) == (True, 1, ImportStatus.DONE)
+
+
+def test_only_an_rpps_import_can_be_full():
+    with pytest.raises(ImportFileError, match="Seule une extraction RPPS"):
+        import_run_create(
+            kind="fhir", file_name="x.json", file_path="/tmp/x.json", actor=None, full_extract=True
+        )
+    assert not ImportRun.objects.exists()

@@ -27,7 +27,12 @@ class ImportCommand(BaseCommand):
         if not path.is_file():
             raise CommandError(f"Fichier introuvable : {path}")
         run = import_run_create(
-            kind=self.kind, file_name=path.name, file_path=str(path.resolve()), actor=None, enqueue=False
+            kind=self.kind,
+            file_name=path.name,
+            file_path=str(path.resolve()),
+            actor=None,
+            enqueue=False,
+            full_extract=options.get("full", False),
         )
         bar = tqdm(
             total=0,

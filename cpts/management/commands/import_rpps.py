@@ -9,3 +9,14 @@ class Command(ImportCommand):
     )
     kind = ImportKind.RPPS
     unit = "o"
+
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        parser.add_argument(
+            "--full",
+            action="store_true",
+            help=(
+                "Extraction complète : les lieux d'exercice RPPS absents du fichier sont marqués "
+                "inactifs (jamais supprimés), sauf ceux d'un professionnel dont une ligne est rejetée."
+            ),
+        )

@@ -180,14 +180,24 @@ class Dossier(models.Model):
 class Booking(models.Model):
     """An appointment (or a hold on a slot) obtained for a dossier (DOMAIN.md §3.1 step 3-4; §3.3).
 
-    ``slot_id`` is planning's slot. A slot is held or booked by at most one booking at a time
+    ``slot`` is planning's slot. A slot is held or booked by at most one booking at a time
     (partial unique constraint): with planning's conditional update, nobody is booked twice.
+    The foreign key lives in the database as ``ON DELETE SET NULL`` (migration 0003): planning may
+    purge old slots with a fast delete, and the booking keeps what it copied (doctor, RPPS, start).
     """
 
     dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="bookings")
     kind = models.CharField("type", max_length=20, choices=BookingKind.choices)
     status = models.CharField("statut", max_length=10, choices=AppointmentStatus.choices, db_index=True)
-    slot_id = models.BigIntegerField("créneau (planning)", null=True, blank=True)
+    slot = models.ForeignKey(
+        "planning.Slot",
+        verbose_name="créneau (planning)",
+        on_delete=models.DO_NOTHING,  # the database sets NULL (constraint added by migration 0003)
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     source_id = models.BigIntegerField("source d'agenda (planning)", null=True, blank=True)
     source_name = models.CharField("source", max_length=150, blank=True)
     professional = models.ForeignKey(
@@ -223,8 +233,8 @@ class Booking(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["slot_id"],
-                condition=Q(slot_id__isnull=False, status__in=ACTIVE_APPOINTMENT_STATUSES),
+                fields=["slot"],
+                condition=Q(slot__isnull=False, status__in=ACTIVE_APPOINTMENT_STATUSES),
                 name="booking_one_active_per_slot",
             ),
             models.UniqueConstraint(

@@ -453,7 +453,7 @@ def _slot_fields(slot) -> dict[str, Any]:
     professional = getattr(slot, "professional", None)
     modalities = list(getattr(slot, "modalities", None) or [])
     return {
-        "slot_id": slot.pk,
+        "slot": slot,
         "professional": professional,
         "rpps": getattr(professional, "identifier", "") if professional else "",
         "doctor_name": str(professional) if professional else "",

@@ -60,3 +60,15 @@ def can_search_slots(user, departement_code: str) -> bool:
         and bool(departement_code)
         and can_act_in_territory(user, departement_code)
     )
+
+
+def can_consume_fhir_slots(user) -> bool:
+    """A consumer of ``GET /fhir/r4/Slot`` (the national platform, another aggregator): an active
+    (machine) user holding ``planning.view_slot``, authenticated by its DRF token."""
+    return bool(user and user.is_active and user.has_perm("planning.view_slot"))
+
+
+def can_view_owned_slot(user, slot) -> bool:
+    """The booking page of a platform-owned slot (the ``comment`` of its FHIR Slot): the regulation
+    desk of the slot's territory, SAS administrators there, platform administrators."""
+    return can_search_slots(user, slot.departement_code)

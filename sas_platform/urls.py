@@ -30,6 +30,7 @@ urlpatterns = [
     path("healthz/", healthz, name="healthz"),
     path("api/v1/", include(api_v1)),
     path("fhir/r4/", include("regulation.fhir.urls")),
+    path("fhir/r4/", include("planning.fhir.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Swagger UI offline (sidecar assets). The split view serves its init script from a URL, so
     # the strict CSP (script-src 'self') lets it run; only its small inline <style> needs a relaxation.

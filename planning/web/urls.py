@@ -7,6 +7,7 @@ urlpatterns = [
     path("sources/<int:pk>/", views.source_detail, name="planning-source"),
     path("sources/<int:pk>/lancer/", views.source_run, name="planning-source-run"),
     path("sources/executions/<int:pk>/", views.run_progress, name="planning-run-progress"),
+    path("creneaux/<int:pk>/", views.owned_slot, name="planning-slot"),
     path("disponibilites/", views.availability, name="planning-availability"),
     path("disponibilites/<int:pk>/retirer/", views.availability_remove, name="planning-availability-remove"),
 ]

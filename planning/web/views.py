@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from planning import permissions, selectors, services
 from planning.connectors.breaker import breaker_state
-from planning.models import AgendaSource, DeclaredAvailability, SourceRun
+from planning.models import AgendaSource, DeclaredAvailability, Slot, SourceRun
 from planning.web.forms import DeclaredAvailabilityForm
 from sas_platform.exceptions import ApplicationError
 
@@ -154,3 +154,25 @@ def availability_remove(request: HttpRequest, pk: int) -> HttpResponse:
     services.declared_availability_remove(availability=block, actor=request.user)
     messages.success(request, "Disponibilité retirée.")
     return redirect("planning-availability")
+
+
+@login_required
+@require_GET
+def owned_slot(request: HttpRequest, pk: int) -> HttpResponse:
+    """The booking page of a slot the platform owns (the ``comment`` of its FHIR Slot): what it is,
+    whether it is still free, and how the regulation desk books it (from the patient's dossier)."""
+    slot = get_object_or_404(
+        Slot.objects.select_related("professional", "place", "place__commune"), pk=pk, source__isnull=True
+    )
+    if not permissions.can_view_owned_slot(request.user, slot):
+        raise PermissionDenied
+    return render(
+        request,
+        "planning/slot.html",
+        {
+            "title": "Créneau proposé sur la plateforme",
+            "slot": slot,
+            "free": slot.is_free_now,
+            "from_sas": request.GET.get("origin") == "sas",
+        },
+    )

@@ -1,0 +1,211 @@
+"""FHIR R4 (4.0.1) resources of the slots the platform owns, shaped like the SAS IG examples
+(``Bundle-ExampleBundlePSIndiv.json``: profiles BundleAgregateur, FrSlotAgregateur,
+FrScheduleAgregateur, FrPractitionerAgregateur, FrPractitionerRoleExerciceAgregateur with a
+contained FrLocationAgregateur). Pure functions: no database access beyond the loaded objects.
+
+Identifiers of the resources (FHIR ids, ``[A-Za-z0-9.-]{1,64}``):
+
+- ``Slot/<slot pk>``;
+- ``Schedule/plateforme-<professional pk>-<place pk>`` (one agenda per professional and place);
+- ``Practitioner/ps-<professional pk>``;
+- ``PractitionerRole/exercice-<professional pk>-<place pk>`` (its Location is contained: ``#lieu``).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from planning.models import Slot
+
+PROFILE = "http://sas.fr/fhir/StructureDefinition/"
+SLOT_TYPE_SYSTEM = "https://mos.esante.gouv.fr/NOS/TRE_R314-TypeCreneau/FHIR/TRE-R314-TypeCreneau"
+ACT_CODE_SYSTEM = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
+SPECIALTY_SYSTEM = "https://mos.esante.gouv.fr/NOS/TRE_R38-SpecialiteOrdinale/FHIR/TRE-R38-SpecialiteOrdinale"
+APPOINTMENT_TYPE_SYSTEM = "http://terminology.hl7.org/CodeSystem/v2-0276"
+PRACTITIONER_SYSTEM = "urn:oid:1.2.250.1.71.4.2.1"
+STRUCTURE_SYSTEM = "urn:oid:1.2.250.1.71.4.2.2"
+V2_0203 = "http://interopsante.org/fhir/CodeSystem/fr-v2-0203"
+LOCATION_TYPE_SYSTEM = "http://interopsante.org/fhir/CodeSystem/fr-location-identifier-type"
+PLACE_SYSTEM = "https://sas-cpts.example/fhir/lieux-d-exercice"
+
+
+def _schedule_id(slot: Slot) -> str:
+    return f"plateforme-{slot.professional_id}-{slot.place_id or 0}"
+
+
+def _role_id(slot: Slot) -> str:
+    return f"exercice-{slot.professional_id}-{slot.place_id or 0}"
+
+
+def _practitioner_id(slot: Slot) -> str:
+    return f"ps-{slot.professional_id}"
+
+
+def slot_resource(slot: Slot, *, booking_url: str) -> dict:
+    """A FrSlotAgregateur: slot types in ``meta.security``, modalities in ``serviceType``,
+    specialties, ROUTINE or WALKIN, the booking page on the platform in ``comment``."""
+    specialties = [code for code in (slot.specialty_codes or "").split("|") if code] or (
+        [slot.specialty_code] if slot.specialty_code else []
+    )
+    resource = {
+        "resourceType": "Slot",
+        "id": str(slot.pk),
+        "meta": {
+            "profile": [f"{PROFILE}FrSlotAgregateur"],
+            "security": [{"system": SLOT_TYPE_SYSTEM, "code": code} for code in slot.slot_types],
+        },
+        "serviceType": [{"coding": [{"system": ACT_CODE_SYSTEM, "code": code}]} for code in slot.modalities],
+        "specialty": [{"coding": [{"system": SPECIALTY_SYSTEM, "code": code}]} for code in specialties],
+        "appointmentType": {
+            "coding": [{"system": APPOINTMENT_TYPE_SYSTEM, "code": "ROUTINE" if slot.bookable else "WALKIN"}]
+        },
+        "schedule": {"reference": f"Schedule/{_schedule_id(slot)}"},
+        "status": "free",
+        "start": slot.start.isoformat(),
+        "end": slot.end.isoformat(),
+        "comment": booking_url,
+    }
+    for key in ("serviceType", "specialty"):
+        if not resource[key]:
+            del resource[key]
+    if not resource["meta"]["security"]:
+        del resource["meta"]["security"]
+    return resource
+
+
+def schedule_resource(slot: Slot) -> dict:
+    return {
+        "resourceType": "Schedule",
+        "id": _schedule_id(slot),
+        "meta": {"profile": [f"{PROFILE}FrScheduleAgregateur"]},
+        "actor": [
+            {"reference": f"Practitioner/{_practitioner_id(slot)}"},
+            {"reference": f"PractitionerRole/{_role_id(slot)}"},
+        ],
+    }
+
+
+def practitioner_resource(slot: Slot) -> dict:
+    professional = slot.professional
+    name = {"family": professional.last_name.upper()} if professional.last_name else {}
+    if professional.first_name:
+        name["given"] = [professional.first_name]
+    resource = {
+        "resourceType": "Practitioner",
+        "id": _practitioner_id(slot),
+        "meta": {"profile": [f"{PROFILE}FrPractitionerAgregateur"]},
+        "identifier": [
+            {
+                "type": {"coding": [{"system": V2_0203, "code": "IDNPS"}]},
+                "system": PRACTITIONER_SYSTEM,
+                "value": professional.national_id,
+            }
+        ],
+    }
+    if name:
+        resource["name"] = [name]
+    return resource
+
+
+def practitioner_role_resource(slot: Slot) -> dict:
+    """The practice of the professional at the slot's place, its Location contained (address line,
+    city, postal code) and its structure identifier (``1`` + FINESS or ``3`` + SIRET) when known."""
+    place = slot.place
+    address: dict = {}
+    if place is not None:
+        line = place.address or place.name or slot.address
+        if line:
+            address["line"] = [line]
+        if place.commune_id and place.commune is not None:
+            address["city"] = place.commune.name
+        if place.postal_code:
+            address["postalCode"] = place.postal_code
+    elif slot.address:
+        address["line"] = [slot.address]
+    location = {
+        "resourceType": "Location",
+        "id": "lieu",
+        "meta": {"profile": [f"{PROFILE}FrLocationAgregateur"]},
+        "identifier": [
+            {
+                "type": {"coding": [{"system": LOCATION_TYPE_SYSTEM, "code": "INTRN"}]},
+                "system": PLACE_SYSTEM,
+                "value": str(slot.place_id or 0),
+            }
+        ],
+    }
+    if address:
+        location["address"] = address
+    resource = {
+        "resourceType": "PractitionerRole",
+        "id": _role_id(slot),
+        "meta": {"profile": [f"{PROFILE}FrPractitionerRoleExerciceAgregateur"]},
+        "contained": [location],
+        "practitioner": {"reference": f"Practitioner/{_practitioner_id(slot)}"},
+        "location": [{"reference": "#lieu"}],
+    }
+    structure_id = ""
+    if place is not None and place.finess:
+        structure_id = f"1{place.finess}"
+    elif place is not None and place.siret:
+        structure_id = f"3{place.siret}"
+    if structure_id:
+        resource["organization"] = {
+            "identifier": {
+                "type": {"coding": [{"system": V2_0203, "code": "IDNST"}]},
+                "system": STRUCTURE_SYSTEM,
+                "value": structure_id,
+            }
+        }
+    return resource
+
+
+def searchset_bundle(
+    slots: list[Slot],
+    *,
+    base_url: str,
+    booking_url_of,
+    self_url: str,
+    next_url: str | None,
+    total: int,
+    include_schedule: bool,
+    include_actors: bool,
+) -> dict:
+    """A BundleAgregateur searchset: each Slot (``match``), then, once each, its Schedule and the
+    Schedule's actors (``include``), as in the guide's example."""
+    entries: list[dict] = []
+    included: set[str] = set()
+
+    def include(resource: dict) -> None:
+        key = f"{resource['resourceType']}/{resource['id']}"
+        if key not in included:
+            included.add(key)
+            entries.append(
+                {"fullUrl": f"{base_url}/{key}", "resource": resource, "search": {"mode": "include"}}
+            )
+
+    for slot in slots:
+        entries.append(
+            {
+                "fullUrl": f"{base_url}/Slot/{slot.pk}",
+                "resource": slot_resource(slot, booking_url=booking_url_of(slot)),
+                "search": {"mode": "match"},
+            }
+        )
+        if include_schedule:
+            include(schedule_resource(slot))
+            if include_actors:
+                include(practitioner_resource(slot))
+                include(practitioner_role_resource(slot))
+    links = [{"relation": "self", "url": self_url}]
+    if next_url:
+        links.append({"relation": "next", "url": next_url})
+    return {
+        "resourceType": "Bundle",
+        "id": str(uuid.uuid4()),
+        "meta": {"profile": [f"{PROFILE}BundleAgregateur"]},
+        "type": "searchset",
+        "total": total,
+        "link": links,
+        "entry": entries,
+    }

@@ -1,8 +1,15 @@
 """Demo step of `cpts` (order 10): the care offer of the Bouches-du-Rhône (seed 004).
 
+~1,200 doctors (general practice) and ~300 other professionals placed in the communes of the
+département in proportion to their population, 3 CPTS, 2 MSP, a centre de santé and SOS Médecins,
+memberships and SAS participation for about half of the doctors. ``settings.DEMO_SCALE`` scales
+the numbers of professionals (the browser tests use a smaller demo).
+
 Deterministic (``rng`` seeded by :func:`sas_platform.demo.demo_seed`) and idempotent: rows are
 keyed by stable identifiers (structure names, RPPS, ``demo:`` source keys) and only missing
-ones are created, so a second ``seed_demo`` changes nothing.
+ones are created, so a second ``seed_demo`` changes nothing. Each professional's draws come from
+their own generator (seeded by their number), so a smaller demo is a subset of a larger one.
+Bulk writes only: the step takes a few seconds.
 """
 
 from __future__ import annotations
@@ -11,6 +18,7 @@ import datetime as dt
 import random
 from itertools import accumulate
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from stdnum import luhn
@@ -36,8 +44,12 @@ from sas_platform.enums import CommuneType, Role
 from sas_platform.geo import search_key
 from sas_platform.models import Commune, PostalCode, User
 
-GP_COUNT = 300
-OTHER_COUNT = 60
+#: Professionals at ``DEMO_SCALE = 1`` (issue 3: ~1,200 doctors, ~300 other professionals).
+GP_COUNT = 1200
+OTHER_COUNT = 300
+#: Demo numbers of the other professionals start here (RPPS ``1013`` + 6 digits + key), so the
+#: doctors' and the others' numbers never depend on the scale.
+OTHER_FIRST_NUMBER = 500_001
 
 CPTS = [
     # name, communes (INSEE), phone, ACI signature date
@@ -266,6 +278,12 @@ def _cpts_of(commune_code: str) -> str | None:
     return None
 
 
+def demo_counts() -> tuple[int, int]:
+    """(doctors, other professionals) of the demo at ``settings.DEMO_SCALE`` (read at call time)."""
+    scale = max(0.0, float(getattr(settings, "DEMO_SCALE", 1.0)))
+    return max(1, round(GP_COUNT * scale)), round(OTHER_COUNT * scale)
+
+
 @transaction.atomic
 def seed_cpts_demo(rng: random.Random) -> dict:
     structures = _structures()
@@ -276,11 +294,17 @@ def seed_cpts_demo(rng: random.Random) -> dict:
         .order_by("insee_code")
     )
     cumulative = list(accumulate(max(1, c.population_2021) for c in communes))
+    marseille_1er = next(c for c in communes if c.insee_code == "13201")
     postal_codes: dict[str, str] = {}
     for code, insee in (
         PostalCode.objects.filter(commune__in=communes).order_by("-code").values_list("code", "commune_id")
     ):
         postal_codes[insee] = code
+    salt = rng.getrandbits(32)
+    doctors, others = demo_counts()
+    numbers = [(n, True) for n in range(1, doctors + 1)] + [
+        (n, False) for n in range(OTHER_FIRST_NUMBER, OTHER_FIRST_NUMBER + others)
+    ]
     existing = set(
         Professional.objects.filter(identifier__startswith="1013", source=DataSource.DEMO).values_list(
             "identifier", flat=True
@@ -288,13 +312,13 @@ def seed_cpts_demo(rng: random.Random) -> dict:
     )
     now = timezone.now()
     people, places, plans = [], [], []
-    for n in range(1, GP_COUNT + OTHER_COUNT + 1):
-        is_gp = n <= GP_COUNT
-        last, first = rng.choice(LAST_NAMES), rng.choice(FIRST_NAMES)
-        commune = rng.choices(communes, cum_weights=cumulative)[0]
+    for n, is_gp in numbers:
+        own = random.Random(salt * 1_000_003 + n)  # this professional's draws, whatever the scale
+        last, first = own.choice(LAST_NAMES), own.choice(FIRST_NAMES)
+        commune = own.choices(communes, cum_weights=cumulative)[0]
         if n == 1:  # the demo effecteur (effecteur@demo.sas), in Marseille 1er, member of its CPTS
-            last, first, commune = "MARTIN", "Claire", next(c for c in communes if c.insee_code == "13201")
-        code, label = ("10", "Médecin") if is_gp else rng.choice(OTHER_PROFESSIONS)
+            last, first, commune = "MARTIN", "Claire", marseille_1er
+        code, label = ("10", "Médecin") if is_gp else own.choice(OTHER_PROFESSIONS)
         rpps = demo_rpps(n)
         people.append(
             Professional(
@@ -319,19 +343,20 @@ def seed_cpts_demo(rng: random.Random) -> dict:
                 PracticePlace(
                     source_key=f"demo:{n}",
                     name=f"Cabinet {'médical' if is_gp else 'paramédical'} {last}",
-                    address=f"{rng.randint(1, 180)} {rng.choice(STREETS)}",
+                    address=f"{own.randint(1, 180)} {own.choice(STREETS)}",
                     postal_code=postal_codes.get(commune.insee_code, ""),
                     commune=commune,
-                    latitude=round(commune.latitude + rng.uniform(-0.008, 0.008), 5),
-                    longitude=round(commune.longitude + rng.uniform(-0.008, 0.008), 5),
-                    phone=f"+3349{rng.randrange(10**7):07d}",
+                    latitude=round(commune.latitude + own.uniform(-0.008, 0.008), 5),
+                    longitude=round(commune.longitude + own.uniform(-0.008, 0.008), 5),
+                    phone=f"+3349{own.randrange(10**7):07d}",
                     exercise_mode=ExerciseMode.LIBERAL,
                 ),
             )
         )
-        plans.append((rpps, is_gp, commune.insee_code, rng.random(), rng.random(), rng.random()))
+        plans.append((rpps, is_gp, commune.insee_code, own.random(), own.random(), own.random()))
 
-    Professional.objects.bulk_create([p for p in people if p.identifier not in existing])
+    new_people = [p for p in people if p.identifier not in existing]
+    Professional.objects.bulk_create(new_people, batch_size=1000)
     ids = dict(
         Professional.objects.filter(identifier__in=[p.identifier for p in people]).values_list(
             "identifier", "pk"
@@ -345,13 +370,13 @@ def seed_cpts_demo(rng: random.Random) -> dict:
         if place.source_key not in have_places:
             place.professional_id = ids[rpps]
             new_places.append(place)
-    PracticePlace.objects.bulk_create(new_places)
+    PracticePlace.objects.bulk_create(new_places, batch_size=1000)
 
     members, declarations = _memberships_and_participations(plans, ids, structures)
     _demo_accounts(ids, structures)
     return {
         "structures": Structure.objects.filter(source=DataSource.DEMO).count(),
-        "professionals_created": len(people) - len(existing),
+        "professionals_created": len(new_people),
         "places_created": len(new_places),
         "memberships_created": members,
         "participations_created": declarations,
@@ -370,12 +395,14 @@ def _memberships_and_participations(plans, ids, structures) -> tuple[int, int]:
             "professional_id", flat=True
         )
     )
+    now = timezone.now()
     memberships, participations = [], []
-    for index, (rpps, is_gp, commune, r_member, r_declare, r_surnum) in enumerate(plans):
+    for rpps, is_gp, commune, r_member, r_declare, r_surnum in plans:
         pk = ids[rpps]
+        first = rpps == demo_rpps(1)
         joined: list[Structure] = []
         cpts_name = _cpts_of(commune)
-        if cpts_name and (index == 0 or r_member < 0.7):
+        if cpts_name and (first or r_member < 0.7):
             joined.append(structures[cpts_name])
         if is_gp and commune in ("13202", "13113") and r_member < 0.5:
             joined.append(structures["MSP du Panier" if commune == "13202" else "MSP de Venelles"])
@@ -386,10 +413,10 @@ def _memberships_and_participations(plans, ids, structures) -> tuple[int, int]:
         for structure in joined:
             if (pk, structure.pk) not in have_members:
                 memberships.append(Membership(professional_id=pk, structure=structure, start_date=start))
-        if not is_gp or pk in have_declarations or (index != 0 and r_declare > 0.45):
+        if not is_gp or pk in have_declarations or (not first and r_declare > 0.45):
             continue
         mode, through = ParticipationMode.INDIVIDUAL, None
-        if index != 0 and joined and r_declare < 0.3:
+        if not first and joined and r_declare < 0.3:
             through = joined[-1]
             mode = {
                 StructureKind.CPTS: ParticipationMode.CPTS,
@@ -402,16 +429,16 @@ def _memberships_and_participations(plans, ids, structures) -> tuple[int, int]:
                 professional_id=pk,
                 mode=mode,
                 structure=through,
-                accepts_surnumeraire=index == 0 or r_surnum < 0.4,
+                accepts_surnumeraire=first or r_surnum < 0.4,
                 visibility=VisibilityMode.INTERFACED_AGENDA
                 if r_surnum < 0.7
                 else VisibilityMode.DECLARED_AVAILABILITY,
                 start_date=dt.date(2023, 1, 2) + dt.timedelta(days=int(r_surnum * 600)),
-                consent_recorded_at=timezone.now() if through else None,
+                consent_recorded_at=now if through else None,
             )
         )
-    Membership.objects.bulk_create(memberships)
-    SasParticipation.objects.bulk_create(participations)
+    Membership.objects.bulk_create(memberships, batch_size=1000)
+    SasParticipation.objects.bulk_create(participations, batch_size=1000)
     return len(memberships), len(participations)
 
 

@@ -100,3 +100,9 @@ def screenshot():
         return path
 
     return _shot
+
+
+@pytest.fixture(autouse=True)
+def cpts_demo_scale(settings):
+    """A quarter-size directory demo (~300 doctors, ~75 other professionals) keeps ``demo_world`` fast."""
+    settings.DEMO_SCALE = 0.25

@@ -297,3 +297,7 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
 # The demo agenda editor (demo_editor/, started by bin/run-demo.d/demo_editor.sh).
 DEMO_EDITOR_URL = read("DEMO_EDITOR_URL", default="http://127.0.0.1:8100")
 DEMO_EDITOR_TOKEN = read("DEMO_EDITOR_TOKEN", default="demo-editeur-sas13")
+
+# --- cpts: directory and CPTS (issue 3) ------------------------------------------------------
+# Size of the cpts demo (1.0: ~1,200 doctors and ~300 other professionals); browser tests use less.
+DEMO_SCALE = read("DEMO_SCALE", "float", default=1.0)

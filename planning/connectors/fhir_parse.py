@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Mapping
 from datetime import datetime
 
@@ -89,6 +90,17 @@ class _Resolver:
     def __init__(self, index: dict[str, dict]) -> None:
         self.index = index
         self.cache: dict[str, object] = {}
+        self.digests: dict[str, str] = {}
+        self.contexts: dict[str, object] = {}
+
+    def digest(self, key: str) -> str:
+        """MD5 of one included resource's canonical JSON, computed once per bundle."""
+        found = self.digests.get(key)
+        if found is None:
+            found = self.digests[key] = hashlib.md5(
+                json.dumps(self.index[key], sort_keys=True, default=str).encode(), usedforsecurity=False
+            ).hexdigest()
+        return found
 
     def raw(self, key: str | None) -> dict:
         if key is None or key not in self.index:
@@ -114,16 +126,21 @@ class _Resolver:
 
 def _service_type_refs(raw_slot: dict) -> list[str | None]:
     refs = []
-    for concept in raw_slot.get("serviceType") or []:
-        for extension in (concept or {}).get("extension") or []:
-            if (extension or {}).get("url") == SERVICE_TYPE_EXTENSION:
+    concepts = raw_slot.get("serviceType")
+    for concept in concepts if isinstance(concepts, list) else []:
+        extensions = concept.get("extension") if isinstance(concept, dict) else None
+        for extension in extensions if isinstance(extensions, list) else []:
+            if isinstance(extension, dict) and extension.get("url") == SERVICE_TYPE_EXTENSION:
                 refs.append(_ref_key(((extension or {}).get("valueReference") or {}).get("reference")))
     return refs
 
 
 def _context_keys(raw_slot: dict, resolver: _Resolver) -> list[str]:
     """Keys of every resource this slot depends on (for its content hash); raises on a dangling one."""
-    schedule_key = _ref_key((raw_slot.get("schedule") or {}).get("reference"))
+    if not isinstance(raw_slot.get("schedule"), dict):
+        _validated(raw_slot)  # raises with the validation's reason
+        raise _Reject("Slot sans référence à son Schedule.")
+    schedule_key = _ref_key(raw_slot["schedule"].get("reference"))
     keys = [schedule_key]
     schedule = resolver.raw(schedule_key)
     keys += [_ref_key((actor or {}).get("reference")) for actor in schedule.get("actor") or []]
@@ -136,10 +153,14 @@ def _context_keys(raw_slot: dict, resolver: _Resolver) -> list[str]:
 
 
 def _content_hash(raw_slot: dict, keys: list[str], resolver: _Resolver) -> str:
-    payload = [raw_slot] + [resolver.index[key] for key in keys]
-    return hashlib.md5(
-        json.dumps(payload, sort_keys=True, default=str).encode(), usedforsecurity=False
-    ).hexdigest()
+    """MD5 of the slot's canonical JSON and of the digests of the resources it depends on (each
+    included resource is serialised once per bundle, not once per slot)."""
+    payload = (
+        json.dumps(raw_slot, sort_keys=True, default=str)
+        + "|"
+        + "|".join(resolver.digest(key) for key in keys)
+    )
+    return hashlib.md5(payload.encode(), usedforsecurity=False).hexdigest()
 
 
 def _place_of(role: PractitionerRole) -> tuple[str, str, str]:
@@ -173,65 +194,184 @@ def _structure_of(hs_key: str | None, resolver: _Resolver) -> dict:
     return {"identifier": identifier, "name": organization.name or "", "phone": phone}
 
 
-def _parsed_slot(raw: dict, resolver: _Resolver, raw_hash: str) -> ParsedSlot:
-    try:
-        slot = Slot.model_validate(raw)
-    except ValidationError as exc:
-        raise _Reject(_validation_reason(exc)) from exc
-    if slot.status != "free":
-        raise _Reject(f"Statut « {slot.status} » : seuls les créneaux libres sont agrégés.")
-    if slot.start.tzinfo is None or slot.end.tzinfo is None:
-        raise _Reject("Début ou fin sans fuseau horaire.")
-    if slot.end <= slot.start:
-        raise _Reject("La fin du créneau précède son début.")
-    schedule = resolver.model(_ref_key(slot.schedule.reference))
-    practitioner = role = None
-    for actor in schedule.actor or []:
-        key = _ref_key(actor.reference)
-        kind = (key or "").split("/")[0]
-        if kind == "Practitioner":
-            practitioner = resolver.model(key)
-        elif kind == "PractitionerRole":
-            role = resolver.model(key)
-        elif kind == "Location":
-            raise _Reject("Créneau d'un lieu fixe de consultation (SOS Médecins) : non pris en charge.")
-    if practitioner is None:
-        raise _Reject(f"Schedule/{schedule.id} ne désigne aucun Practitioner.")
-    address, postal_code, organization_id = _place_of(role) if role is not None else ("", "", "")
+SLOT_TYPES = frozenset(SlotType.values)
+MODALITIES = frozenset(Modality.values)
+SLOT_STATUSES = frozenset({"busy", "free", "busy-unavailable", "busy-tentative", "entered-in-error"})
+#: FHIR R4 primitive formats (http://hl7.org/fhir/R4/datatypes.html).
+_ID = re.compile(r"[A-Za-z0-9\-.]{1,64}")
+_INSTANT = re.compile(
+    r"([0-9]([0-9]([0-9][1-9]|[1-9]0)|[1-9]00)|[1-9]000)-(0[1-9]|1[0-2])-(0[1-9]|[1-2][0-9]|3[0-1])"
+    r"T([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)(\.[0-9]{1,9})?(Z|(\+|-)((0[0-9]|1[0-3]):[0-5][0-9]|14:00))"
+)
+_CODE = re.compile(r"[^\s]+( [^\s]+)*")
+_URI = re.compile(r"\S*")
+_SLOT_KEYS = frozenset(
+    {"resourceType", "id", "meta", "serviceType", "specialty", "appointmentType", "schedule", "status"}
+    | {"start", "end", "comment"}
+)
 
-    slot_types, modalities, reasons, structures = [], [], [], []
-    for coding in (slot.meta.security if slot.meta else None) or []:
-        if coding.code in SlotType.values and coding.code not in slot_types:
-            slot_types.append(coding.code)
-    for concept in slot.serviceType or []:
-        for coding in concept.coding or []:
-            if coding.code in Modality.values and coding.code not in modalities:
-                modalities.append(coding.code)
-        if concept.text:
-            reasons.append(concept.text)
-        for extension in concept.extension or []:
-            if extension.url == SERVICE_TYPE_EXTENSION and extension.valueReference is not None:
-                structures.append(_structure_of(_ref_key(extension.valueReference.reference), resolver))
-    specialties = []
-    for concept in slot.specialty or []:
-        for coding in concept.coding or []:
-            if coding.code and coding.code not in specialties:
-                specialties.append(coding.code)
-    walk_in = (
-        any(c.code == "WALKIN" for c in (slot.appointmentType.coding or []))
-        if slot.appointmentType
-        else False
+
+def _is_string(value) -> bool:
+    return isinstance(value, str) and value.strip() != ""
+
+
+def _is_coding(value) -> bool:
+    return (
+        isinstance(value, dict)
+        and value.keys() <= {"system", "code", "display"}
+        and all(_is_string(v) for v in value.values())
+        and _URI.fullmatch(value.get("system", "")) is not None
+        and ("code" not in value or _CODE.fullmatch(value["code"]) is not None)
     )
-    comment = (slot.comment or "").strip()
+
+
+def _is_concept(value) -> bool:
+    return (
+        isinstance(value, dict)
+        and bool(value)
+        and value.keys() <= {"coding", "text"}
+        and ("text" not in value or _is_string(value["text"]))
+        and (
+            "coding" not in value
+            or (
+                isinstance(value["coding"], list)
+                and bool(value["coding"])
+                and all(map(_is_coding, value["coding"]))
+            )
+        )
+    )
+
+
+def _is_plain_slot(raw: dict) -> bool:
+    """A cheap structural check of the elements a SAS IG Slot usually carries, each with its FHIR
+    R4 type and format. True: the resource is valid FHIR R4 as it is (nothing else present), so the
+    full ``fhir.resources`` validation (about 1 ms a slot) is skipped. False: anything else, or
+    anything doubtful (an extension, a narrative, a wrong type): the full validation decides and
+    gives the reason of a rejection."""
+    if not raw.keys() <= _SLOT_KEYS or not all(
+        k in raw for k in ("id", "schedule", "status", "start", "end")
+    ):
+        return False
+    meta = raw.get("meta", {})
+    schedule = raw["schedule"]
+    return (
+        isinstance(raw["id"], str)
+        and _ID.fullmatch(raw["id"]) is not None
+        and raw["status"] in SLOT_STATUSES
+        and isinstance(raw["start"], str)
+        and _INSTANT.fullmatch(raw["start"]) is not None
+        and isinstance(raw["end"], str)
+        and _INSTANT.fullmatch(raw["end"]) is not None
+        and isinstance(schedule, dict)
+        and schedule.keys() <= {"reference", "display"}
+        and _is_string(schedule.get("reference"))
+        and ("comment" not in raw or _is_string(raw["comment"]))
+        and isinstance(meta, dict)
+        and meta.keys() <= {"profile", "security"}
+        and all(
+            isinstance(meta.get(key, []), list) and bool(meta.get(key, [None]))
+            for key in ("profile", "security")
+        )
+        and all(_is_string(p) and _URI.fullmatch(p) is not None for p in meta.get("profile", []))
+        and all(map(_is_coding, meta.get("security", [])))
+        and all(
+            isinstance(raw.get(key, []), list)
+            and bool(raw.get(key, [None]))
+            and all(map(_is_concept, raw.get(key, [])))
+            for key in ("serviceType", "specialty")
+        )
+        and ("appointmentType" not in raw or _is_concept(raw["appointmentType"]))
+    )
+
+
+def _validated(raw: dict) -> dict:
+    """The slot as a plain dict, valid FHIR R4: checked cheaply, or fully by ``fhir.resources``."""
+    if not _is_plain_slot(raw):
+        try:
+            Slot.model_validate(raw)
+        except ValidationError as exc:
+            raise _Reject(_validation_reason(exc)) from exc
+    return raw
+
+
+def _practitioner_context(schedule_key: str | None, resolver: _Resolver) -> tuple[str, str, str, str]:
+    """(national id, address, postal code, organisation id) of a Schedule's actors, once per bundle."""
+    found = resolver.contexts.get(schedule_key)
+    if found is None:
+        try:
+            schedule = resolver.model(schedule_key)
+            practitioner = role = None
+            for actor in schedule.actor or []:
+                key = _ref_key(actor.reference)
+                kind = (key or "").split("/")[0]
+                if kind == "Practitioner":
+                    practitioner = resolver.model(key)
+                elif kind == "PractitionerRole":
+                    role = resolver.model(key)
+                elif kind == "Location":
+                    raise _Reject(
+                        "Créneau d'un lieu fixe de consultation (SOS Médecins) : non pris en charge."
+                    )
+            if practitioner is None:
+                raise _Reject(f"Schedule/{schedule.id} ne désigne aucun Practitioner.")
+            address, postal_code, organization_id = _place_of(role) if role is not None else ("", "", "")
+            found = (national_id_of(practitioner), address, postal_code, organization_id)
+        except _Reject as rejection:
+            found = rejection
+        resolver.contexts[schedule_key] = found
+    if isinstance(found, _Reject):
+        raise found
+    return found
+
+
+def _codes(concepts) -> list[str]:
+    codes = []
+    for concept in concepts or []:
+        for coding in concept.get("coding") or []:
+            code = coding.get("code")
+            if code and code not in codes:
+                codes.append(code)
+    return codes
+
+
+def _parsed_slot(raw: dict, resolver: _Resolver, raw_hash: str) -> ParsedSlot:
+    slot = _validated(raw)
+    if slot["status"] != "free":
+        raise _Reject(f"Statut « {slot['status']} » : seuls les créneaux libres sont agrégés.")
+    start, end = _parse_instant(slot["start"]), _parse_instant(slot["end"])
+    if start is None or end is None:
+        raise _Reject("Début ou fin sans fuseau horaire.")
+    if end <= start:
+        raise _Reject("La fin du créneau précède son début.")
+    national_id, address, postal_code, organization_id = _practitioner_context(
+        _ref_key(slot["schedule"]["reference"]), resolver
+    )
+    slot_types = [
+        code for code in _codes([{"coding": (slot.get("meta") or {}).get("security")}]) if code in SLOT_TYPES
+    ]
+    modalities, reasons, structures = [], [], []
+    for concept in slot.get("serviceType") or []:
+        for code in _codes([concept]):
+            if code in MODALITIES and code not in modalities:
+                modalities.append(code)
+        if concept.get("text"):
+            reasons.append(concept["text"])
+        for extension in concept.get("extension") or []:
+            if extension.get("url") == SERVICE_TYPE_EXTENSION and extension.get("valueReference") is not None:
+                structures.append(
+                    _structure_of(_ref_key(extension["valueReference"].get("reference")), resolver)
+                )
+    walk_in = "WALKIN" in _codes([slot["appointmentType"]]) if slot.get("appointmentType") else False
+    comment = (slot.get("comment") or "").strip()
     booking_url = comment if comment.startswith(("https://", "http://")) and len(comment) <= 500 else ""
     return ParsedSlot(
-        external_id=slot.id,
-        national_id=national_id_of(practitioner),
-        start=slot.start,
-        end=slot.end,
+        external_id=slot["id"],
+        national_id=national_id,
+        start=start,
+        end=end,
         slot_types=tuple(slot_types),
         modalities=tuple(modalities) or (Modality.AMB.value,),
-        specialty_codes=tuple(specialties),
+        specialty_codes=tuple(_codes(slot.get("specialty"))),
         reasons=tuple(reasons),
         bookable=not walk_in,
         booking_url=booking_url,

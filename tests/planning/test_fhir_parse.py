@@ -123,3 +123,68 @@ def test_unchanged_slots_are_recognised_by_their_content_hash():
 def test_not_a_searchset_bundle_fails_the_page(payload, message):
     with pytest.raises(BundleError, match=message):
         parse_searchset(payload)
+
+
+# --- The fast structural check (full fhir.resources validation only when it doubts) ---------------
+def _demo_bundle():
+    from datetime import timedelta
+
+    from demo_editor.agenda import PARIS, free_slots, searchset
+
+    now = datetime(2026, 11, 23, 8, 0, tzinfo=PARIS)
+    slots = free_slots("10000000501", now, now + timedelta(days=3), now=now)
+    return searchset(slots, base_url="http://x/fhir", booking_base="http://x", self_url="http://x/fhir/Slot")
+
+
+def test_plain_slots_skip_the_full_validation_and_parse_the_same(monkeypatch):
+    from planning.connectors import fhir_parse
+
+    bundle = _demo_bundle()
+    raw_slots = [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Slot"]
+    assert raw_slots and all(fhir_parse._is_plain_slot(raw) for raw in raw_slots)
+    fast = parse_searchset(bundle)
+    monkeypatch.setattr(fhir_parse, "_is_plain_slot", lambda raw: False)
+    full = parse_searchset(bundle)
+
+    assert fast.slots == full.slots and fast.rejections == full.rejections == []
+
+
+def test_ig_examples_parse_the_same_with_the_full_validation(monkeypatch):
+    from planning.connectors import fhir_parse
+
+    names = ("PSIndiv", "CPTS1", "CPTS2", "AgregateurSOS")
+    fast = [parse_searchset(ig_bundle(name)) for name in names]
+    monkeypatch.setattr(fhir_parse, "_is_plain_slot", lambda raw: False)
+    full = [parse_searchset(ig_bundle(name)) for name in names]
+    assert [(r.slots, r.rejections) for r in fast] == [(r.slots, r.rejections) for r in full]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "where"),
+    [
+        ("start", "2026-11-23T09:00:00", "start"),  # no time zone: not a FHIR instant
+        ("start", "2026-11-23", "start"),
+        ("end", 1700000000, "Début ou fin sans fuseau horaire."),  # pydantic coerces it; refused here
+        ("status", "libre", "Statut « libre » : seuls les créneaux libres sont agrégés."),
+        ("id", "un id avec des espaces", "id"),
+        ("meta", {"security": [{"system": "x", "code": 5}]}, "meta"),
+        ("serviceType", [{"coding": "AMB"}], "serviceType"),
+        ("specialty", {"coding": [{"code": "SM54"}]}, "specialty"),
+        ("appointmentType", {"coding": [{"code": ""}]}, "appointmentType"),
+        ("comment", "", "comment"),
+        ("schedule", "Schedule/agenda", "schedule"),
+        ("inconnu", True, "inconnu"),
+    ],
+)
+def test_malformed_slots_are_still_rejected_with_their_reason(field, value, where):
+    bundle = _demo_bundle()
+    first = next(e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Slot")
+    first[field] = value
+
+    result = parse_searchset(bundle)
+
+    rejected = [r for r in result.rejections if r.resource.startswith("Slot/")]
+    assert len(rejected) == 1, result.rejections
+    expected = where if " " in where else f"Ressource invalide ({where}"
+    assert rejected[0].reason.startswith(expected), rejected[0].reason
+    assert len(result.slots) == sum(1 for e in bundle["entry"] if e["resource"]["resourceType"] == "Slot") - 1

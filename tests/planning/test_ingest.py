@@ -177,3 +177,40 @@ def test_ingest_fhir_bundle_command_prints_the_statistics_as_last_line(ig_profes
     assert first == {"fetched": 4, "created": 4, "updated": 0, "unchanged": 0, "gone": 0, "rejected": 0}
     assert second == {"fetched": 4, "created": 0, "updated": 0, "unchanged": 4, "gone": 0, "rejected": 0}
     assert Slot.objects.filter(source__name="rejeu-ps").count() == 4
+
+
+@pytest.mark.parametrize("path", ["postgresql", "orm"])
+def test_both_upsert_paths_give_the_same_statistics(httpserver, ig_professionals, monkeypatch, path):
+    """COPY + ON CONFLICT on PostgreSQL, the ORM elsewhere (SQLite): same runs, same rows."""
+    from django.db import connection
+
+    from planning import services
+
+    if path == "orm":
+        monkeypatch.setattr(services, "_upsert_postgresql", services._upsert_orm)
+    elif connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    full = ig_bundle("PSIndiv")
+    changed = ig_bundle("PSIndiv")
+    changed["entry"] = [e for e in changed["entry"] if e["resource"].get("id") != "ExampleSlotPSIndiv1"]
+    next(e for e in changed["entry"] if e["resource"].get("id") == "ExampleSlotPSIndiv3")["resource"][
+        "end"
+    ] = "2021-11-04T14:45:00.000+00:00"
+    source = _source(httpserver, [THOMAS, MARCEL])
+    stats = []
+    for bundle in (full, full, changed, full):
+        httpserver.clear()
+        httpserver.expect_request("/fhir/Slot").respond_with_json(bundle)
+        stats.append(source_poll(source_id=source.pk, **WINDOW).stats())
+
+    assert [(s["created"], s["updated"], s["unchanged"], s["gone"]) for s in stats] == [
+        (4, 0, 0, 0),
+        (0, 0, 4, 0),
+        (0, 1, 2, 1),
+        (0, 2, 2, 0),
+    ]
+    rows = dict(Slot.objects.filter(source=source).values_list("external_id", "status"))
+    assert rows == dict.fromkeys(rows, SlotStatus.FREE) and len(rows) == 4
+    assert Slot.objects.get(external_id="ExampleSlotPSIndiv3").end == datetime(
+        2021, 11, 4, 14, 40, tzinfo=UTC
+    )

@@ -42,15 +42,61 @@ def _user(email: str) -> User | None:
     return User.objects.filter(email=email).first()
 
 
+#: A SAS administrator for the dashboard and the regulators' schedule (ARM supervisor's view).
+SUPERVISOR = ("superviseur@demo.sas", "Inès", "Moreau")
+
+
+def _supervisor() -> User:
+    from sas_platform.demo import DEMO_DEPARTEMENT, DEMO_PASSWORD
+    from sas_platform.enums import Role
+    from sas_platform.services import user_create
+
+    email, first_name, last_name = SUPERVISOR
+    return _user(email) or user_create(
+        email=email,
+        password=DEMO_PASSWORD,
+        roles=[Role.ADMIN_SAS],
+        territories=[DEMO_DEPARTEMENT],
+        first_name=first_name,
+        last_name=last_name,
+    )
+
+
 def seed_regulation(rng: random.Random) -> dict:
+    """Today's dossiers in every state (through the services), then three weeks of history."""
+    from regulation.demo_history import seed_history
+
     arm, regulateur, osnp = _user("arm@demo.sas"), _user("regulateur@demo.sas"), _user("osnp@demo.sas")
     if arm is None or regulateur is None or osnp is None:
-        return {"dossiers_created": 0}
-    if Dossier.objects.filter(created_by=arm).exists():
         return {"dossiers_created": 0}
     communes = {c.insee_code: c for c in Commune.objects.filter(insee_code__in=COMMUNES)}
     if not communes:
         return {"dossiers_created": 0}
+    supervisor = _supervisor()
+    summary = {"dossiers_created": _seed_today(rng, arm, regulateur, osnp, communes)}
+    past = timezone.now() - dt.timedelta(days=2)
+    if not Dossier.objects.filter(created_by=arm, picked_up_at__lt=past).exists():
+        history_communes = list(
+            Commune.objects.filter(departement_id="13", population_2021__gt=5000).order_by("insee_code")
+        ) or list(communes.values())
+        summary.update(
+            seed_history(
+                rng,
+                arm=arm,
+                regulateur=regulateur,
+                osnp=osnp,
+                supervisor=supervisor,
+                communes=history_communes,
+            )
+        )
+    return summary
+
+
+def _seed_today(rng: random.Random, arm, regulateur, osnp, communes: dict) -> int:
+    if Dossier.objects.filter(
+        created_by=arm, picked_up_at__gte=timezone.now() - dt.timedelta(days=2)
+    ).exists():
+        return 0
     now = timezone.now()
     created = 0
     for index, (reason, priority, story) in enumerate(STORIES):
@@ -105,7 +151,7 @@ def seed_regulation(rng: random.Random) -> dict:
                 dossier_id=dossier.pk, actor=osnp, result=TreatingDoctorCallResult.UNREACHABLE
             )
             _demo_request(dossier, osnp)
-    return {"dossiers_created": created}
+    return created
 
 
 def _demo_request(dossier: Dossier, osnp: User) -> None:

@@ -30,4 +30,5 @@ class PlanningConfig(AppConfig):
             {Role.ADMIN_PLATEFORME, Role.ADMIN_SAS, Role.COORDINATEUR_STRUCTURE},
         )
         navigation.register("Mes disponibilités", "planning-availability", {Role.EFFECTEUR})
+        navigation.register("Règle des 2 h (membres)", "planning-structures", {Role.COORDINATEUR_STRUCTURE})
         register_step(20, "planning", seed_planning_demo)

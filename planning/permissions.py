@@ -72,3 +72,17 @@ def can_view_owned_slot(user, slot) -> bool:
     """The booking page of a platform-owned slot (the ``comment`` of its FHIR Slot): the regulation
     desk of the slot's territory, SAS administrators there, platform administrators."""
     return can_search_slots(user, slot.departement_code)
+
+
+def can_view_structure_rule_index(user) -> bool:
+    """Structure coordinators list the structures they coordinate (the 2 h/week rule page)."""
+    return user.is_authenticated and user.has_role(Role.COORDINATEUR_STRUCTURE)
+
+
+def can_view_structure_rule(user, structure) -> bool:
+    """Who sees a structure's members against the 2 h/week rule: those who manage it (its
+    coordinators, SAS administrators of its territory, platform administrators; issue 3). A
+    coordinator never sees another structure's members."""
+    from cpts.permissions import can_manage_structure
+
+    return can_manage_structure(user, structure)

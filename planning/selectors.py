@@ -22,7 +22,7 @@ from django.db.models.base import ModelState
 from django.utils import timezone
 
 from cpts.models import PracticePlace, Professional
-from planning.enums import MODALITY_BITS, AvailabilityKind, Modality, SlotStatus
+from planning.enums import MODALITY_BITS, AvailabilityKind, Modality, SlotStatus, SourceKind
 from planning.exceptions import SearchInputError
 from planning.models import AgendaSource, DeclaredAvailability, Slot, SourceRun
 from planning.search_settings import radius_settings
@@ -556,13 +556,19 @@ def availability_occurrences(
     return occurrences
 
 
-def declared_hours_per_week(*, professional, week_start: date) -> Decimal:
-    """Hours of availability the professional declared on the platform for the week beginning
-    ``week_start`` (DOMAIN.md §4: condition 1, "at least 2 hours of availability per week")."""
+#: DOMAIN.md §4, condition 1: "at least 2 hours of availability per week".
+TWO_HOURS = Decimal(2)
+
+
+def _week_bounds(week_start: date) -> tuple[datetime, datetime]:
     begin = timezone.make_aware(datetime.combine(week_start, time.min))
-    finish = timezone.make_aware(datetime.combine(week_start + timedelta(days=7), time.min))
+    return begin, timezone.make_aware(datetime.combine(week_start + timedelta(days=7), time.min))
+
+
+def _declared_hours(blocks, week_start: date) -> Decimal:
+    begin, finish = _week_bounds(week_start)
     seconds = 0.0
-    for block in DeclaredAvailability.objects.filter(professional=professional, is_active=True):
+    for block in blocks:
         for occurrence_start, occurrence_end in availability_occurrences(
             availability=block, start=begin, end=finish
         ):
@@ -570,9 +576,36 @@ def declared_hours_per_week(*, professional, week_start: date) -> Decimal:
     return (Decimal(int(seconds)) / Decimal(3600)).quantize(Decimal("0.01"))
 
 
+def declared_hours_per_week(*, professional, week_start: date) -> Decimal:
+    """Hours of availability the professional declared on the platform for the week beginning
+    ``week_start`` (DOMAIN.md §4: condition 1, "at least 2 hours of availability per week")."""
+    blocks = DeclaredAvailability.objects.filter(professional=professional, is_active=True)
+    return _declared_hours(blocks, week_start)
+
+
+def declared_hours_by_professional(*, professional_ids, week_starts: list[date]) -> dict[int, list[Decimal]]:
+    """``declared_hours_per_week`` for many professionals and weeks in one query: ``{professional id:
+    [hours of each week of week_starts]}`` (0 for a professional without declared blocks)."""
+    ids = list(professional_ids)
+    blocks: dict[int, list[DeclaredAvailability]] = {pk: [] for pk in ids}
+    for block in DeclaredAvailability.objects.filter(professional_id__in=ids, is_active=True):
+        blocks[block.professional_id].append(block)
+    return {pk: [_declared_hours(own, week) for week in week_starts] for pk, own in blocks.items()}
+
+
 def meets_two_hours_rule(*, professional, week_start: date) -> bool:
     """DOMAIN.md §4: a doctor without an interfaced agenda participates by declaring ≥ 2 h per week."""
-    return declared_hours_per_week(professional=professional, week_start=week_start) >= Decimal(2)
+    return declared_hours_per_week(professional=professional, week_start=week_start) >= TWO_HOURS
+
+
+def interfaced_rpps() -> set[str]:
+    """RPPS covered by an active agenda editor source (their availability comes from their agenda)."""
+    covered: set[str] = set()
+    for rpps_list in AgendaSource.objects.filter(is_active=True, kind=SourceKind.FHIR_SAS_IG).values_list(
+        "rpps_list", flat=True
+    ):
+        covered.update(rpps_list or [])
+    return covered
 
 
 def declared_availabilities_of(*, professional) -> QuerySet[DeclaredAvailability]:

@@ -176,3 +176,72 @@ def owned_slot(request: HttpRequest, pk: int) -> HttpResponse:
             "from_sas": request.GET.get("origin") == "sas",
         },
     )
+
+
+# --- Structures: who meets the 2 h/week rule (issue 3, DOMAIN.md §4) -----------------------------
+def _monday(day):
+    return day - timedelta(days=day.weekday())
+
+
+@login_required
+@require_GET
+def structures(request: HttpRequest) -> HttpResponse:
+    """The structures the user coordinates; one only: straight to its members."""
+    from cpts.selectors import structures_for_user
+
+    if not permissions.can_view_structure_rule_index(request.user):
+        raise PermissionDenied
+    rows = list(
+        structures_for_user(user=request.user).filter(coordinators__user=request.user).order_by("name")
+    )
+    if len(rows) == 1:
+        return redirect("planning-structure-rule", pk=rows[0].pk)
+    return render(
+        request, "planning/structures.html", {"title": "Règle des 2 h par structure", "structures": rows}
+    )
+
+
+@login_required
+@require_GET
+def structure_rule(request: HttpRequest, pk: int) -> HttpResponse:
+    """A structure's current members, their hours declared on the platform this week and the next
+    three, and whether each meets the 2 h/week rule (DOMAIN.md §4) — for its coordinators (and the
+    administrators who manage it). Members whose agenda is interfaced (an editor source covers them)
+    are flagged: the rule is for doctors without one."""
+    from cpts.models import Structure
+    from cpts.selectors import structure_members
+
+    structure = get_object_or_404(Structure, pk=pk)
+    if not permissions.can_view_structure_rule(request.user, structure):
+        raise PermissionDenied
+    today = timezone.localdate()
+    weeks = [_monday(today) + timedelta(days=7 * n) for n in range(4)]
+    members = structure_members(structure=structure, on=today)
+    hours = selectors.declared_hours_by_professional(
+        professional_ids=[m.professional_id for m in members], week_starts=weeks
+    )
+    interfaced = selectors.interfaced_rpps()
+    rows = [
+        {
+            "professional": member.professional,
+            "since": member.start_date,
+            "interfaced": member.professional.identifier_type == "8"
+            and member.professional.identifier in interfaced,
+            "weeks": [
+                {"start": week, "hours": value, "meets": value >= selectors.TWO_HOURS}
+                for week, value in zip(weeks, hours[member.professional_id], strict=True)
+            ],
+        }
+        for member in members
+    ]
+    return render(
+        request,
+        "planning/structure_rule.html",
+        {
+            "title": f"Règle des 2 h — {structure.name}",
+            "structure": structure,
+            "weeks": weeks,
+            "rows": rows,
+            "meeting_now": sum(1 for row in rows if row["weeks"][0]["meets"]),
+        },
+    )

@@ -40,10 +40,27 @@ class HoursStatus:
     next_opening: dt.datetime | None
 
 
-def hours_status(*, territory_code: str, now: dt.datetime | None = None) -> HoursStatus:
+def pdsa_schedule_of(*, dossier: Dossier) -> policies.PdsaSchedule:
+    """The dossier's territory calendar, without a query when ``dossier_read`` joined it."""
+    territory = dossier.territory if Dossier.territory.is_cached(dossier) else None
+    if territory is None or not _calendar_cached(territory):
+        return pdsa_schedule_for(territory_code=dossier.territory_id)
+    try:
+        return territory.pdsa_calendar.schedule()
+    except PdsaCalendar.DoesNotExist:
+        return policies.PdsaSchedule(alsace_moselle=dossier.territory_id in policies.ALSACE_MOSELLE)
+
+
+def _calendar_cached(territory) -> bool:
+    return "pdsa_calendar" in territory._state.fields_cache
+
+
+def hours_status(
+    *, territory_code: str, now: dt.datetime | None = None, schedule: policies.PdsaSchedule | None = None
+) -> HoursStatus:
     """Is it PDSA time in this territory, and when do SAS hours resume?"""
     now = now or timezone.now()
-    schedule = pdsa_schedule_for(territory_code=territory_code)
+    schedule = schedule or pdsa_schedule_for(territory_code=territory_code)
     pdsa = policies.is_pdsa_time(now, schedule)
     return HoursStatus(pdsa=pdsa, next_opening=policies.next_sas_opening(now, schedule) if pdsa else None)
 
@@ -75,20 +92,29 @@ def recent_for_user(*, user, limit: int = 20) -> list[Dossier]:
 
 
 def dossier_read(
-    *, user, dossier_id: int, path: str = "", purpose: AccessPurpose = AccessPurpose.VIEW
+    *,
+    user,
+    dossier_id: int,
+    path: str = "",
+    purpose: AccessPurpose = AccessPurpose.VIEW,
+    also_allowed=None,
 ) -> Dossier:
     """The dossier with its patient data, for ``user``; the read is logged (DOMAIN.md §8).
 
-    Refused (nothing logged): unknown dossier (404), another territory or role (403).
+    Refused (nothing logged): unknown dossier (404), another territory or role (403), or a page's
+    own permission ``also_allowed(user, dossier)`` refused (403). One query, the territory's PDSA
+    calendar joined.
     """
     dossier = (
-        Dossier.objects.select_related("commune", "territory", "holder", "created_by", "decided_by")
+        Dossier.objects.select_related(
+            "commune", "territory__pdsa_calendar", "holder", "created_by", "decided_by"
+        )
         .filter(pk=dossier_id)
         .first()
     )
     if dossier is None:
         raise NotFoundError("Dossier introuvable.", code="dossier_not_found")
-    if not can_view_dossier(user, dossier):
+    if not can_view_dossier(user, dossier) or (also_allowed is not None and not also_allowed(user, dossier)):
         raise PermissionDeniedError("Ce dossier n'est pas dans vos territoires.", code="permission_denied")
     patient_data_access_write(actor=user, obj=dossier, purpose=purpose, path=path)
     return dossier

@@ -68,7 +68,9 @@ def orientation_context(*, dossier: Dossier, user, params) -> dict:
         "answer_form": forms.RequestAnswerForm(),
         "close_form": forms.OrientationCloseForm(),
         "channels": forms.RequestChannel.choices,
-        "hours": selectors.hours_status(territory_code=dossier.territory_id),
+        "hours": selectors.hours_status(
+            territory_code=dossier.territory_id, schedule=selectors.pdsa_schedule_of(dossier=dossier)
+        ),
         "timeline": selectors.dossier_timeline(dossier=dossier),
         "held_by_me": dossier.holder_id == user.pk,
     }

@@ -31,13 +31,10 @@ from sas_platform.selectors import territories_for_user, territory_codes_for_use
 
 def _read(request: HttpRequest, pk: int, allowed: Callable | None = None) -> Dossier:
     """The dossier for a page: 404 / 403 before anything is logged; then the read is logged."""
-    dossier = Dossier.objects.filter(pk=pk).only("pk", "territory_id").first()
-    if dossier is None:
-        raise Http404("Dossier introuvable.")
-    if allowed is not None and not allowed(request.user, dossier):
-        raise PermissionDenied
     try:
-        return selectors.dossier_read(user=request.user, dossier_id=pk, path=request.get_full_path())
+        return selectors.dossier_read(
+            user=request.user, dossier_id=pk, path=request.get_full_path(), also_allowed=allowed
+        )
     except NotFoundError as exc:
         raise Http404(exc.message) from exc
     except PermissionDeniedError as exc:
@@ -293,7 +290,9 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
             "title": f"Régulation {dossier.reference}",
             "dossier": dossier,
             "form": form,
-            "hours": selectors.hours_status(territory_code=dossier.territory_id),
+            "hours": selectors.hours_status(
+                territory_code=dossier.territory_id, schedule=selectors.pdsa_schedule_of(dossier=dossier)
+            ),
             "timeline": selectors.dossier_timeline(dossier=dossier),
         },
     )

@@ -1,11 +1,20 @@
-"""RPPS import on PostgreSQL: first run and idempotent re-run, lines/s and peak memory.
+"""RPPS import on PostgreSQL: first run, idempotent re-run, re-run with changes; lines/s and memory.
 
+    make bench                                   # every bench, this one included
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/dev_cpts .venv/bin/python bench/bench_cpts_import.py
+    BENCH_CPTS_BASELINE=/tmp/cpts_before .venv/bin/python bench/bench_cpts_import.py   # before/after
 
-Generates ``var/bench/rpps_<n>.txt`` with ``bench/gen_rpps.py`` (25,000 and 100,000 lines),
-empties the directory tables of the bench database (its name must contain ``cpts`` or
-``bench``), then runs ``manage.py import_rpps`` in a fresh process per run and reads its last
-line (the JSON summary) and its peak RSS. Writes ``bench/results/cpts_import.md``.
+Runs on its own database ``bench_cpts`` (same server as ``DATABASE_URL``; created, migrated and
+given the geography when missing), so emptying the directory tables never touches a shared
+database. Generates ``var/bench/rpps_<n>.txt`` with ``bench/gen_rpps.py`` (25,000 and 100,000
+lines) and a copy with ~5 % of the lines changed (``gen_rpps.mutate``), then runs the importer in
+a fresh process per run (Django start-up and the loading of communes included) and reads its
+summary, CPU time and peak RSS.
+
+``BENCH_CPTS_BASELINE``: a directory holding an earlier version of the project (e.g.
+``git archive <rev> | tar -x -C /tmp/cpts_before``); its importer runs the same files in the same
+run, interleaved, on the same schema, and the ratios are written. Writes
+``bench/results/cpts_import.md`` and the ``cpts_import`` section of ``bench/results/latest.json``.
 """
 
 from __future__ import annotations
@@ -17,85 +26,170 @@ import platform
 import subprocess
 import sys
 import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
-from _common import ROOT, setup_django, write_result
-from gen_rpps import generate
+BENCH_DB = "bench_cpts"
+COUNTS = (25_000, 100_000)
+CHANGED_SHARE = 0.05
 
+
+def _bench_database_url() -> str:
+    base = os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/sas_platform"
+    parts = urlsplit(base)
+    if not parts.scheme.startswith("postgres"):
+        sys.exit("bench_cpts_import : PostgreSQL requis (DATABASE_URL).")
+    import psycopg
+
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB]).fetchone():
+            conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
+    return urlunsplit(parts._replace(path=f"/{BENCH_DB}"))
+
+
+os.environ["DATABASE_URL"] = _bench_database_url()
+os.environ.setdefault("DB_STATEMENT_TIMEOUT_MS", "600000")
+os.environ.setdefault("DEBUG", "false")
+
+from _common import ROOT, setup_django, update_latest, write_result  # noqa: E402
+from gen_rpps import generate, mutate  # noqa: E402
+
+# One import in a fresh process: the service the command and the Celery task call.
 CHILD = """
 import json, resource, sys
 import django
 django.setup()
-from django.core.management import call_command
-call_command("import_rpps", sys.argv[1], verbosity=0, show_rejections=0)
+from cpts.imports.rpps import rpps_import
+options = {"full": True} if sys.argv[2] == "full" else {}
+stats = rpps_import(path=sys.argv[1], **options)
 usage = resource.getrusage(resource.RUSAGE_SELF)
-print(json.dumps({"maxrss_kb": usage.ru_maxrss, "cpu_seconds": usage.ru_utime + usage.ru_stime}))
+# VmHWM: this process's own peak RSS (ru_maxrss would carry the parent's peak across fork + exec).
+with open("/proc/self/status") as status:
+    peak = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+print(json.dumps({**stats.summary(), "maxrss_kb": peak, "cpu_seconds": usage.ru_utime + usage.ru_stime}))
 """
 
 
-def run_import(path) -> dict:
+def run_import(path: Path, *, code_dir: Path, full: bool = False) -> dict:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "sas_platform.settings.base", "PYTHONWARNINGS": "ignore"}
     started = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-c", CHILD, str(path)],
-        cwd=ROOT,
+        [sys.executable, "-c", CHILD, str(path), "full" if full else "-"],
+        cwd=code_dir,
         env=env,
         capture_output=True,
         text=True,
-        check=True,
+        check=False,
     )
     seconds = time.perf_counter() - started
-    lines = done.stdout.strip().splitlines()
-    return {"seconds": seconds, **json.loads(lines[-2]), **json.loads(lines[-1])}
+    if done.returncode:
+        sys.exit(f"Import en échec ({code_dir}) :\n{done.stderr[-3000:]}")
+    return {"seconds": seconds, "deactivated": None, **json.loads(done.stdout.strip().splitlines()[-1])}
 
 
 def main() -> None:
     setup_django()
-    from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
 
     from sas_platform.models import Commune
 
-    name = settings.DATABASES["default"]["NAME"]
-    if connection.vendor != "postgresql" or not any(word in name for word in ("cpts", "bench")):
-        sys.exit(f"Base {name!r} : utilisez une base PostgreSQL dédiée (nom contenant cpts ou bench).")
+    call_command("migrate", verbosity=0)
     if not Commune.objects.exists():
         call_command("load_geography", verbosity=0)
+    baseline = os.environ.get("BENCH_CPTS_BASELINE")
+    versions = [("avant", Path(baseline))] if baseline else []
+    versions.append(("après", ROOT))
+
     rows = []
+    results: dict[tuple[str, int, str], dict] = {}
     load_before = os.getloadavg()
-    for count in (25_000, 100_000):
+    for count in COUNTS:
         path = ROOT / "var" / "bench" / f"rpps_{count}.txt"
+        changed_path = path.with_name(f"rpps_{count}_changed.txt")
         if not path.exists():
             generate(count, path)
-        with connection.cursor() as cursor:
-            cursor.execute("TRUNCATE cpts_professional CASCADE")
-        connection.close()
-        for label in ("premier import", "ré-import (idempotent)"):
-            result = run_import(path)
-            rows.append((count, label, result))
-            print(count, label, result, flush=True)
+        if not changed_path.exists() or changed_path.stat().st_mtime < path.stat().st_mtime:
+            mutate(path, changed_path, share=CHANGED_SHARE)
+        for version, code_dir in versions:
+            with connection.cursor() as cursor:
+                cursor.execute("TRUNCATE cpts_professional CASCADE")
+            connection.close()
+            runs = [
+                ("first", "premier import", path, False),
+                ("rerun", "ré-import (idempotent)", path, False),
+                ("changed", f"ré-import, ~{CHANGED_SHARE:.0%} des lignes modifiées", changed_path, False),
+            ]
+            if version == "après":
+                runs.append(("full", "ré-import --full (idempotent)", changed_path, True))
+            for key, label, file, full in runs:
+                result = run_import(file, code_dir=code_dir, full=full)
+                rows.append((version, count, label, result))
+                results[(version, count, key)] = result
+                print(version, count, label, result, flush=True)
+    load_after = os.getloadavg()
+
+    def rate(r: dict) -> float:
+        return r["read"] / r["seconds"]
+
     table = "\n".join(
-        f"| {count:,} | {label} | {r['seconds']:.1f} | {r['read'] / r['seconds']:,.0f} | {r['cpu_seconds']:.1f} | "
-        f"{r['created']:,} | "
-        f"{r['updated']:,} | {r['unchanged']:,} | {r['rejected']:,} | {r['maxrss_kb'] / 1024:.0f} |"
-        for count, label, r in rows
+        f"| {version} | {count:,} | {label} | {r['seconds']:.1f} | {rate(r):,.0f} | {r['cpu_seconds']:.1f} | "
+        f"{r['created']:,} | {r['updated']:,} | {r['unchanged']:,} | {r['rejected']:,} | "
+        f"{'' if r['deactivated'] is None else r['deactivated']} | {r['maxrss_kb'] / 1024:.0f} |"
+        for version, count, label, r in rows
     ).replace(",", " ")
+    top = COUNTS[-1]
+    first, rerun = results[("après", top, "first")], results[("après", top, "rerun")]
+    changed, full = results[("après", top, "changed")], results[("après", top, "full")]
+    figures = {
+        "lines": top,
+        "first_run_lines_per_s": round(rate(first)),
+        "rerun_lines_per_s": round(rate(rerun)),
+        "rerun_changed": rerun["created"] + rerun["updated"],
+        "peak_memory_mib": round(max(r["maxrss_kb"] for v, c, _, r in rows if v == "après") / 1024),
+        "changed_rerun_lines_per_s": round(rate(changed)),
+        "changed_rerun_updated": changed["updated"],
+        "full_rerun_lines_per_s": round(rate(full)),
+        "importer_cpu_seconds_first_run": round(first["cpu_seconds"], 1),
+    }
+    ratios = ""
+    if baseline:
+        b_first, b_rerun = results[("avant", top, "first")], results[("avant", top, "rerun")]
+        b_changed = results[("avant", top, "changed")]
+        figures |= {
+            "baseline_first_run_lines_per_s": round(rate(b_first)),
+            "baseline_rerun_lines_per_s": round(rate(b_rerun)),
+            "first_run_speedup": round(rate(first) / rate(b_first), 2),
+            "rerun_speedup": round(rate(rerun) / rate(b_rerun), 2),
+        }
+        ratios = f"""
+Ratios after / before at {top:,} lines, measured in this run (same files, same schema, interleaved):
+first import ×{rate(first) / rate(b_first):.2f} ({rate(b_first):,.0f} → {rate(first):,.0f} lines/s),
+idempotent re-run ×{rate(rerun) / rate(b_rerun):.2f} ({rate(b_rerun):,.0f} → {rate(rerun):,.0f} lines/s),
+re-run with changes ×{rate(changed) / rate(b_changed):.2f} ({rate(b_changed):,.0f} → {rate(changed):,.0f} lines/s);
+importer CPU {b_first["cpu_seconds"]:.1f} s → {first["cpu_seconds"]:.1f} s (first import),
+{b_rerun["cpu_seconds"]:.1f} s → {rerun["cpu_seconds"]:.1f} s (re-run).
+""".replace(",", " ")
+    update_latest("cpts_import", figures)
     text = f"""# cpts: RPPS extract import (issue 3)
 
 Measured {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on {platform.node()} ({os.cpu_count()} cores shared with
-other developers, Python {platform.python_version()}), PostgreSQL database `{name}`, batches of 2 000 lines.
+other developers, Python {platform.python_version()}), PostgreSQL database `{BENCH_DB}`, batches of 2 000 lines.
 File: `bench/gen_rpps.py` (libre-accès header, 1-3 activities per person, real INSEE communes, ~0.5 % wrong
-Luhn keys kept and flagged, ~0.2 % bad lines rejected). Each run is a fresh `manage.py import_rpps` process;
-time includes Django start-up and loading the ~35 000 communes and postal codes. Load average of the
-machine: {load_before[0]:.1f} before, {os.getloadavg()[0]:.1f} after (other developers' tests run meanwhile;
-"CPU s" is the importer process's own CPU time, PostgreSQL's work not included).
+Luhn keys kept and flagged, ~0.2 % bad lines rejected); the "modifiées" file is the same with ~5 % of the
+lines changed (`gen_rpps.mutate`: new phone numbers, a few married names). Each run is a fresh process
+calling `cpts.imports.rpps_import` (what `manage.py import_rpps` and the Celery task call); time includes
+Django start-up and loading the ~35 000 communes and postal codes. Load average of the machine:
+{load_before[0]:.1f} before, {load_after[0]:.1f} after (other developers' tests run meanwhile; "CPU s" is the
+importer process's own CPU time, PostgreSQL's work not included).
 
-| lines | run | seconds | lines/s | CPU s (importer) | created | updated | unchanged | rejected | peak RSS (MiB) |
-| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+| code | lines | run | seconds | lines/s | CPU s (importer) | created | updated | unchanged | rejected | deactivated | peak RSS (MiB) |
+| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
 {table}
-
+{ratios}
 Target (issue 3): ≥ 5 000 lines/s, 100 000 lines well under a minute, memory flat as the file grows
-(compare the peak RSS of 25 000 and 100 000 lines). Re-run: every line `unchanged`, nothing written.
+(compare the peak RSS of 25 000 and 100 000 lines). Idempotent re-run: every line `unchanged`, nothing written.
 """
     write_result("cpts_import.md", text)
 

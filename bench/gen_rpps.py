@@ -292,6 +292,34 @@ def generate(lines: int, path: Path, seed: int = 2024) -> int:
     return written
 
 
+def mutate(source: Path, target: Path, share: float = 0.05, seed: int = 7) -> int:
+    """Copy ``source`` with ~``share`` of its lines changed as a monthly extract would: a new phone
+    number (the place is updated) or, one time in four, a married name (the person is updated,
+    on the first line of their activities only, as a person's first line carries their fields).
+    Returns the number of lines changed."""
+    rng = random.Random(seed)
+    with source.open(encoding="utf-8") as handle:
+        columns = handle.readline().rstrip("\n").rstrip("|").split("|")
+    phone, last = columns.index("Téléphone (coord. structure)"), columns.index("Nom d'exercice")
+    identifier = columns.index("Identifiant PP")
+    changed, previous = 0, None
+    with source.open(encoding="utf-8") as src, target.open("w", encoding="utf-8", newline="\n") as out:
+        out.write(src.readline())
+        for text in src:
+            row = text.rstrip("\n").split("|")
+            first_of_person = len(row) > identifier and row[identifier] != previous
+            previous = row[identifier] if len(row) > identifier else previous
+            if len(row) > phone and rng.random() < share:
+                if first_of_person and rng.random() < 0.25:
+                    row[last] += "-DUPONT"
+                else:
+                    row[phone] = f"0{rng.randint(6, 7)}{rng.randrange(10**8):08d}"
+                changed += 1
+                text = "|".join(row) + "\n"
+            out.write(text)
+    return changed
+
+
 if __name__ == "__main__":
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
     target = Path(sys.argv[2]) if len(sys.argv) > 2 else ROOT / "var" / "bench" / f"rpps_{count}.txt"

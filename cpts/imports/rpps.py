@@ -54,6 +54,8 @@ from sas_platform.identifiers import normalize_insee_commune
 
 FORMAT_RPPS = "rpps"
 FORMAT_PSC = "psc"
+#: Lines created from which the import refreshes the tables' statistics at its end (PostgreSQL).
+ANALYZE_AFTER = 10_000
 #: Places written by this importer (``source_key`` prefix); ``--full`` only touches these.
 PLACE_KEY_PREFIX = "rpps:"
 
@@ -358,20 +360,28 @@ def _copy(cursor, table: str, columns: list[str], rows, types: list[str] | None 
             write(row)
 
 
-def _fetch_people(cursor, identifiers: list[str]) -> list[tuple]:
-    """(pk, type, identifier, *PERSON_FIELDS) of the professionals with these identifiers."""
+# Look-ups walk the batch's keys (``unnest``) and fetch each one through the unique index
+# (``JOIN LATERAL`` with ``OFFSET 0``, which keeps the planner from flattening it into a join:
+# one index probe per key, whatever the statistics say). Right after a big
+# import the statistics are stale, and ``= ANY(array)`` or a plain join may be planned as a scan of
+# the whole table per batch (up to ~1 s each).
+def _fetch_people(cursor, keys: list[tuple[str, str]]) -> list[tuple]:
+    """(pk, type, identifier, *PERSON_FIELDS) of the professionals with these (type, identifier)."""
     if _pg():
         quote = connection.ops.quote_name
         columns = ", ".join(
-            quote(c) for c in _columns(Professional, ("id", "identifier_type", "identifier", *PERSON_FIELDS))
+            f"p.{quote(c)}"
+            for c in _columns(Professional, ("id", "identifier_type", "identifier", *PERSON_FIELDS))
         )
         cursor.execute(
-            f"SELECT {columns} FROM {quote(Professional._meta.db_table)} WHERE identifier = ANY(%s)",  # noqa: S608
-            [identifiers],
+            "SELECT f.* FROM unnest(%s::varchar[], %s::varchar[]) AS k(kind, identifier) "  # noqa: S608
+            f"CROSS JOIN LATERAL (SELECT {columns} FROM {quote(Professional._meta.db_table)} AS p "
+            "WHERE p.identifier_type = k.kind AND p.identifier = k.identifier OFFSET 0) AS f",
+            [[key[0] for key in keys], [key[1] for key in keys]],
         )
         return cursor.fetchall()
     return list(
-        Professional.objects.filter(identifier__in=identifiers).values_list(
+        Professional.objects.filter(identifier__in=[key[1] for key in keys]).values_list(
             "pk", "identifier_type", "identifier", *PERSON_FIELDS
         )
     )
@@ -382,10 +392,13 @@ def _fetch_places(cursor, professional_ids: list[int]) -> list[tuple]:
     if _pg():
         quote = connection.ops.quote_name
         columns = ", ".join(
-            quote(c) for c in _columns(PracticePlace, ("id", "professional_id", "source_key", *PLACE_FIELDS))
+            f"p.{quote(c)}"
+            for c in _columns(PracticePlace, ("id", "professional_id", "source_key", *PLACE_FIELDS))
         )
         cursor.execute(
-            f"SELECT {columns} FROM {quote(PracticePlace._meta.db_table)} WHERE professional_id = ANY(%s)",  # noqa: S608
+            "SELECT f.* FROM unnest(%s::bigint[]) AS k(id) "  # noqa: S608
+            f"CROSS JOIN LATERAL (SELECT {columns} FROM {quote(PracticePlace._meta.db_table)} AS p "
+            "WHERE p.professional_id = k.id OFFSET 0) AS f",
             [professional_ids],
         )
         return cursor.fetchall()
@@ -501,10 +514,14 @@ def _flush(batch: _Batch, stats: ImportStats, source: str, seen: _Seen | None) -
     now = timezone.now()
     people = batch.people
     with transaction.atomic(), connection.cursor() as cursor:
+        if _pg():
+            # The import is idempotent: should the server crash, re-running the file restores the
+            # last batches, so a batch's commit need not wait for its WAL flush.
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
         ids: dict[tuple[str, str], int] = {}
         outcome: dict[tuple[str, str], str] = {}
         changed_people: list[tuple] = []
-        for pk, kind, identifier, *current in _fetch_people(cursor, list({key[1] for key in people})):
+        for pk, kind, identifier, *current in _fetch_people(cursor, list(people)):
             key = (kind, identifier)
             values = people.get(key)
             if values is None:
@@ -660,6 +677,10 @@ def rpps_import(
             )
             if seen is not None:
                 stats.deactivated = seen.deactivate_missing()
+            if stats.created >= ANALYZE_AFTER and _pg():
+                # Fresh statistics for the directory's searches (autovacuum would take a while).
+                with connection.cursor() as cursor:
+                    cursor.execute("ANALYZE cpts_professional, cpts_practiceplace")
         finally:
             if seen is not None:
                 seen.close()

@@ -153,11 +153,16 @@ class Slot(models.Model):
     ``specialty_codes`` is ``"|SM54|SM05|"`` (matched with ``contains``, on any database).
     """
 
+    # No single-column indexes on ``source`` and ``professional``: ``slot_source_start_idx`` and
+    # ``slot_professional_start_idx`` (and the unique (source, external_id)) start with them, and
+    # every index costs the ingest's upsert (issue 4 §8).
     source = models.ForeignKey(
-        AgendaSource, on_delete=models.PROTECT, null=True, blank=True, related_name="slots"
+        AgendaSource, on_delete=models.PROTECT, null=True, blank=True, related_name="slots", db_index=False
     )
     external_id = models.CharField("identifiant à la source", max_length=200)
-    professional = models.ForeignKey("cpts.Professional", on_delete=models.PROTECT, related_name="slots")
+    professional = models.ForeignKey(
+        "cpts.Professional", on_delete=models.PROTECT, related_name="slots", db_index=False
+    )
     place = models.ForeignKey(
         "cpts.PracticePlace", on_delete=models.SET_NULL, null=True, blank=True, related_name="slots"
     )
@@ -174,7 +179,7 @@ class Slot(models.Model):
     address = models.CharField("adresse à la source", max_length=255, blank=True)
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
-    departement_code = models.CharField(max_length=3, blank=True, db_index=True)
+    departement_code = models.CharField(max_length=3, blank=True)
     bookable = models.BooleanField("sur rendez-vous", default=True)
     booking_url = models.URLField("page de prise de rendez-vous", max_length=500, blank=True)
     status = models.CharField(max_length=10, choices=SlotStatus.choices, default=SlotStatus.FREE)

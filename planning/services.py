@@ -238,11 +238,21 @@ def _match_place(parsed: ParsedSlot, places: list[PracticePlace]) -> PracticePla
     return located[0] if located else None
 
 
+@lru_cache(maxsize=1024)
+def _masks(slot_types: tuple[str, ...], modalities: tuple[str, ...]) -> tuple[int, int]:
+    return mask_of(slot_types, SLOT_TYPE_BITS), mask_of(modalities, MODALITY_BITS)
+
+
+@lru_cache(maxsize=1024)
+def _specialties(codes: tuple[str, ...], default: str) -> tuple[str, str]:
+    specialties = list(codes) or ([default] if default else [])
+    return (specialties[0] if specialties else "", "|" + "|".join(specialties) + "|" if specialties else "")
+
+
 def _fields_for(parsed: ParsedSlot, professional: Professional, place: PracticePlace) -> dict:
     latitude, longitude = _coordinates(place)
-    specialties = list(parsed.specialty_codes) or (
-        [professional.specialty_code] if professional.specialty_code else []
-    )
+    specialty_code, specialty_codes = _specialties(parsed.specialty_codes, professional.specialty_code)
+    type_mask, modality_mask = _masks(parsed.slot_types, parsed.modalities)
     departement = place.commune.departement_id if place.commune_id else (place.postal_code or "")[:2]
     return {
         "professional_id": professional.pk,
@@ -251,10 +261,10 @@ def _fields_for(parsed: ParsedSlot, professional: Professional, place: PracticeP
         "end": parsed.end,
         "slot_types": list(parsed.slot_types),
         "modalities": list(parsed.modalities),
-        "type_mask": mask_of(parsed.slot_types, SLOT_TYPE_BITS),
-        "modality_mask": mask_of(parsed.modalities, MODALITY_BITS),
-        "specialty_code": specialties[0] if specialties else "",
-        "specialty_codes": "|" + "|".join(specialties) + "|" if specialties else "",
+        "type_mask": type_mask,
+        "modality_mask": modality_mask,
+        "specialty_code": specialty_code,
+        "specialty_codes": specialty_codes,
         "reasons": list(parsed.reasons),
         "structures": list(parsed.structures),
         "address": parsed.address,
@@ -354,7 +364,9 @@ _STAGE_SQL = {
     "drop": "DROP TABLE IF EXISTS {stage}",
     "create": "CREATE TEMPORARY TABLE planning_slot_stage ON COMMIT DROP AS SELECT {columns} FROM {table} WITH NO DATA",
     "copy": "COPY {stage} ({columns}) FROM STDIN",
-    "analyze": "ANALYZE {stage}",
+    # An index on the staging table: the joins below probe it by external_id whatever the planner
+    # believes of planning_slot (whose statistics lag behind the rows written in this transaction).
+    "index": 'CREATE INDEX ON {stage} ("external_id")',
     "upsert": """
 WITH upserted AS (
     INSERT INTO {table} ("source_id", {columns}, "status", "hold_reference", "booking_reference",
@@ -435,7 +447,7 @@ def _upsert_postgresql(
                 )
             for external_id in skipped_ids:
                 write([external_id, *([None] * len(content))])
-        cursor.execute(sql["analyze"])
+        cursor.execute(sql["index"])
         cursor.execute(sql["upsert"], {"source": source.pk, "now": now})
         created, updated = cursor.fetchone()
         cursor.execute(sql["seen"], {"source": source.pk, "now": now})

@@ -133,12 +133,15 @@ def main() -> None:
     def rate(r: dict) -> float:
         return r["read"] / r["seconds"]
 
+    def n(value: float) -> str:  # French thousands separator
+        return f"{value:,.0f}".replace(",", " ")
+
     table = "\n".join(
-        f"| {version} | {count:,} | {label} | {r['seconds']:.1f} | {rate(r):,.0f} | {r['cpu_seconds']:.1f} | "
-        f"{r['created']:,} | {r['updated']:,} | {r['unchanged']:,} | {r['rejected']:,} | "
-        f"{'' if r['deactivated'] is None else r['deactivated']} | {r['maxrss_kb'] / 1024:.0f} |"
+        f"| {version} | {n(count)} | {label} | {r['seconds']:.1f} | {n(rate(r))} | {r['cpu_seconds']:.1f} | "
+        f"{n(r['created'])} | {n(r['updated'])} | {n(r['unchanged'])} | {n(r['rejected'])} | "
+        f"{'' if r['deactivated'] is None else n(r['deactivated'])} | {r['maxrss_kb'] / 1024:.0f} |"
         for version, count, label, r in rows
-    ).replace(",", " ")
+    )
     top = COUNTS[-1]
     first, rerun = results[("après", top, "first")], results[("après", top, "rerun")]
     changed, full = results[("après", top, "changed")], results[("après", top, "full")]
@@ -164,13 +167,14 @@ def main() -> None:
             "rerun_speedup": round(rate(rerun) / rate(b_rerun), 2),
         }
         ratios = f"""
-Ratios after / before at {top:,} lines, measured in this run (same files, same schema, interleaved):
-first import ×{rate(first) / rate(b_first):.2f} ({rate(b_first):,.0f} → {rate(first):,.0f} lines/s),
-idempotent re-run ×{rate(rerun) / rate(b_rerun):.2f} ({rate(b_rerun):,.0f} → {rate(rerun):,.0f} lines/s),
-re-run with changes ×{rate(changed) / rate(b_changed):.2f} ({rate(b_changed):,.0f} → {rate(changed):,.0f} lines/s);
+Ratios after / before at {n(top)} lines, measured in this run (same files, same schema, interleaved):
+first import ×{rate(first) / rate(b_first):.2f} ({n(rate(b_first))} → {n(rate(first))} lines/s),
+idempotent re-run ×{rate(rerun) / rate(b_rerun):.2f} ({n(rate(b_rerun))} → {n(rate(rerun))} lines/s),
+re-run with changes ×{rate(changed) / rate(b_changed):.2f} ({n(rate(b_changed))} → {n(rate(changed))} lines/s);
 importer CPU {b_first["cpu_seconds"]:.1f} s → {first["cpu_seconds"]:.1f} s (first import),
-{b_rerun["cpu_seconds"]:.1f} s → {rerun["cpu_seconds"]:.1f} s (re-run).
-""".replace(",", " ")
+{b_rerun["cpu_seconds"]:.1f} s → {rerun["cpu_seconds"]:.1f} s (re-run), {b_changed["cpu_seconds"]:.1f} s → \
+{changed["cpu_seconds"]:.1f} s (re-run with changes).
+"""
     update_latest("cpts_import", figures)
     text = f"""# cpts: RPPS extract import (issue 3)
 

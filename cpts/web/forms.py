@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 from django import forms
+from django.urls import reverse_lazy
 from django.utils import timezone
 from dsfr.forms import DsfrBaseForm
 
@@ -30,6 +33,7 @@ PROFESSION_CHOICES = [
     ("21", "Pharmacien"),
     ("40", "Chirurgien-dentiste"),
 ]
+_CHOSEN_COMMUNE = re.compile(r".*\((?P<insee>[0-9][0-9AB][0-9]{3})\)")
 SPECIALTY_CHOICES = [("", "Toutes"), ("SM54", "Médecine générale (SM54)"), ("SM40", "Pédiatrie (SM40)")]
 
 
@@ -41,7 +45,20 @@ class DirectorySearchForm(DsfrBaseForm):
         label="Spécialité (savoir-faire)", choices=SPECIALTY_CHOICES, required=False
     )
     commune = forms.CharField(
-        label="Commune", required=False, help_text="Nom, code postal ou code INSEE (par ex. Aubagne, 13400)"
+        label="Commune",
+        required=False,
+        help_text="Nom, code postal ou code INSEE (par ex. Aubagne, 13400) ; flèches pour choisir une proposition",
+        # A combobox (static/cpts/commune-autocomplete.js) fed by the platform's commune search.
+        widget=forms.TextInput(
+            attrs={
+                "role": "combobox",
+                "aria-autocomplete": "list",
+                "aria-controls": "directory-commune-options",
+                "aria-expanded": "false",
+                "autocomplete": "off",
+                "data-autocomplete-url": reverse_lazy("commune-autocomplete"),
+            }
+        ),
     )
     radius_km = forms.ChoiceField(label="Rayon de recherche", choices=RADIUS_CHOICES, required=False)
     structure = forms.TypedChoiceField(label="Structure", coerce=int, required=False, empty_value=None)
@@ -59,6 +76,9 @@ class DirectorySearchForm(DsfrBaseForm):
         text = self.cleaned_data.get("commune", "").strip()
         if not text:
             return None
+        chosen = _CHOSEN_COMMUNE.fullmatch(text)  # "Aubagne (13005)", as the autocomplete writes it
+        if chosen:
+            text = chosen["insee"]
         found = Commune.objects.filter(insee_code=text.upper()).first()
         if found is None:
             matches = communes_search(

@@ -84,6 +84,32 @@ def test_directory_other_territory_sees_nothing(client, make_user, gps):
     assert response.context["rows"] == []
 
 
+def test_directory_commune_field_is_an_autocomplete_combobox(client, make_user, gps):
+    login(client, make_user(Role.OSNP))
+    html = client.get(DIRECTORY).content.decode()
+    assert 'role="combobox"' in html
+    assert 'aria-controls="directory-commune-options"' in html
+    assert f'data-autocomplete-url="{reverse("commune-autocomplete")}"' in html
+    assert 'id="directory-commune-options"' in html
+    assert "cpts/commune-autocomplete.js" in html
+    assert "<script>" not in html  # strict CSP: no inline script
+
+
+def test_commune_autocomplete_endpoint_gives_keyboard_options(client, make_user, gps):
+    login(client, make_user(Role.OSNP))
+    html = client.get(
+        reverse("commune-autocomplete"), {"q": "Aubag"}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert 'role="option" data-insee="13005" data-label="Aubagne"' in html
+
+
+def test_directory_resolves_the_commune_chosen_in_the_autocomplete(client, make_user, gps):
+    login(client, make_user(Role.OSNP))
+    response = client.get(DIRECTORY, {"commune": "Aubagne (13005)", "radius_km": "5"})
+    assert response.context["commune"].insee_code == "13005"
+    assert [r["professional"].last_name for r in response.context["rows"]] == ["AUBAGNAIS"]
+
+
 def test_directory_unknown_commune_message(client, make_user, gps):
     login(client, make_user(Role.OSNP))
     response = client.get(DIRECTORY, {"commune": "Zzzyx", "radius_km": "10"})

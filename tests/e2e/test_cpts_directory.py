@@ -18,7 +18,17 @@ def test_regulator_finds_gps_near_a_commune_accepting_surnumeraire(
     login(page, "regulateur@demo.sas")
     page.get_by_role("link", name="Annuaire").first.click()
     expect(page.get_by_role("heading", name="Annuaire de l'offre de soins")).to_be_visible()
-    page.get_by_role("textbox", name="Commune").fill("Aubagne")
+    commune = page.get_by_role("combobox", name="Commune")
+    commune.press_sequentially("Aubag", delay=40)  # the autocomplete, used with the keyboard only
+    options = page.locator("#directory-commune-options [role=option]")
+    expect(options.first).to_contain_text("Aubagne")
+    commune.press("ArrowDown")
+    expect(commune).to_have_attribute("aria-activedescendant", "directory-commune-options-0")
+    expect(options.first).to_have_attribute("aria-selected", "true")
+    commune.press("Enter")  # chooses the option; does not submit the form
+    expect(commune).to_have_value("Aubagne (13005)")
+    expect(commune).to_have_attribute("aria-expanded", "false")
+    expect(page.get_by_test_id("directory-row")).to_have_count(0)
     page.get_by_label("Rayon de recherche").select_option("10")
     page.get_by_label("Spécialité (savoir-faire)").select_option("SM54")
     page.get_by_text("Accepte le surnuméraire").click()

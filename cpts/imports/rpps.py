@@ -25,9 +25,12 @@ inactive, never deleted. A professional with a rejected line keeps their places 
 from __future__ import annotations
 
 import re
+import threading
+from collections.abc import Iterator
 from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
+from queue import Full, Queue
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -653,6 +656,9 @@ def rpps_import(
     inactive (``stats.deactivated``), except those of a professional with a rejected line.
     Raises :class:`~cpts.exceptions.ImportFileError` when the file cannot be read at all
     (empty, header not recognised); then nothing is written.
+
+    The file is parsed in a second thread, one batch ahead of the writes (which wait on
+    PostgreSQL, the GIL released): parsing and writing overlap; at most 2 batches wait.
     """
     path = Path(path)
     total = path.stat().st_size
@@ -671,25 +677,85 @@ def rpps_import(
         source = DataSource.PSC if header.file_format == FORMAT_PSC else DataSource.RPPS
         geography, structures = Geography(), StructureIndex()
         seen = _Seen() if full else None
+        # Each thread counts in its own report: rejections while parsing, outcomes while writing.
+        parsed, written = ImportStats(), ImportStats()
         try:
-            _read(
-                handle, header, geography, structures, stats, source, seen, progress, total, len(raw_header)
+            batches = _parse(
+                handle,
+                header,
+                geography,
+                structures,
+                parsed,
+                seen.uncertain if seen else None,
+                len(raw_header),
             )
+            for batch, done in _ahead(batches):
+                _flush(batch, written, source, seen)
+                if progress:
+                    progress(done, total)
             if seen is not None:
                 stats.deactivated = seen.deactivate_missing()
-            if stats.created >= ANALYZE_AFTER and _pg():
+            if written.created >= ANALYZE_AFTER and _pg():
                 # Fresh statistics for the directory's searches (autovacuum would take a while).
                 with connection.cursor() as cursor:
                     cursor.execute("ANALYZE cpts_professional, cpts_practiceplace")
         finally:
             if seen is not None:
                 seen.close()
+    stats.read = parsed.read + written.read
+    stats.created, stats.updated, stats.unchanged = written.created, written.updated, written.unchanged
+    stats.rejected, stats.rejections = parsed.rejected, parsed.rejections
     if progress:
         progress(total, total)
     return stats
 
 
-def _read(handle, header, geography, structures, stats, source, seen, progress, total, done) -> None:
+class _Failed:
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+
+def _ahead(items: Iterator, depth: int = 2) -> Iterator:
+    """Iterate ``items`` in a thread, up to ``depth`` items ahead of the consumer (bounded memory).
+    An error in the thread is raised here; if the consumer stops, the thread stops too."""
+    queue: Queue = Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(item) -> bool:
+        """Queue ``item`` unless the consumer has stopped (then ``False``)."""
+        while not stop.is_set():
+            try:
+                queue.put(item, timeout=0.1)
+                return True
+            except Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if not put(item):
+                    return
+            put(None)
+        except BaseException as error:  # handed over to the consumer, raised there
+            put(_Failed(error))
+
+    thread = threading.Thread(target=produce, name="rpps-parse", daemon=True)
+    thread.start()
+    try:
+        while (item := queue.get()) is not None:
+            if isinstance(item, _Failed):
+                raise item.error
+            yield item
+    finally:
+        stop.set()
+        thread.join()
+
+
+def _parse(handle, header, geography, structures, stats, uncertain, done) -> Iterator[tuple[_Batch, int]]:
+    """Batches of valid lines (ending at a person boundary) and the bytes read so far; rejected
+    lines go to ``stats``, and with ``--full`` their person (when readable) to ``uncertain``.
+    Touches no database (it runs in a thread)."""
     batch = _Batch()
     duplicates: dict[tuple, int] = {}
     width = header.width
@@ -705,10 +771,8 @@ def _read(handle, header, geography, structures, stats, source, seen, progress, 
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
             stats.reject(line_no, "caractères illisibles : le fichier doit être encodé en UTF-8")
-            if seen is not None:
-                key = _uncertain_key(raw.decode("latin-1").split("|"), header)
-                if key:
-                    seen.uncertain.add(key)
+            if uncertain is not None and (key := _uncertain_key(raw.decode("latin-1").split("|"), header)):
+                uncertain.add(key)
             continue
         fields = text.rstrip("\r\n").split("|")
         count = len(fields) - 1 if len(fields) > width and fields[-1].strip() == "" else len(fields)
@@ -717,8 +781,8 @@ def _read(handle, header, geography, structures, stats, source, seen, progress, 
                 stats.reject(line_no, f"ligne incomplète : {count} colonnes au lieu de {width}")
             else:
                 stats.reject(line_no, f"ligne mal formée : {count} colonnes au lieu de {width}")
-            if seen is not None and (key := _uncertain_key(fields, header)):
-                seen.uncertain.add(key)
+            if uncertain is not None and (key := _uncertain_key(fields, header)):
+                uncertain.add(key)
             continue
         values = read_values(fields)
         try:
@@ -730,8 +794,8 @@ def _read(handle, header, geography, structures, stats, source, seen, progress, 
             place_key, place = _place(values, geography, structures)
         except LineRejected as exc:
             stats.reject(line_no, str(exc))
-            if seen is not None and (key := _uncertain_key(fields, header)):
-                seen.uncertain.add(key)
+            if uncertain is not None and (key := _uncertain_key(fields, header)):
+                uncertain.add(key)
             continue
         duplicate_key = (person_key, place_key or line_no)
         if duplicate_key in duplicates:
@@ -741,11 +805,10 @@ def _read(handle, header, geography, structures, stats, source, seen, progress, 
             )
             continue
         if len(batch.lines) >= BATCH_SIZE and batch.lines[-1][0] != person_key:
-            _flush(batch, stats, source, seen)
+            yield batch, done
             batch, duplicates = _Batch(), {}
-            if progress:
-                progress(done, total)
         duplicates[duplicate_key] = line_no
         batch.people.setdefault(person_key, person)
         batch.lines.append((person_key, place_key, place))
-    _flush(batch, stats, source, seen)
+    if batch.lines:
+        yield batch, done

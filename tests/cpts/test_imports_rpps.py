@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from io import StringIO
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from django.db.models import Max
 from cpts.enums import DataSource, ImportStatus
 from cpts.exceptions import ImportFileError
 from cpts.imports import rpps_import
+from cpts.imports.rpps import _ahead
 from cpts.imports.runs import import_run_create, import_run_execute
 from cpts.models import ImportRun, PracticePlace, Professional
 from tests.cpts.factories import StructureFactory, valid_rpps
@@ -343,3 +345,32 @@ def test_only_an_rpps_import_can_be_full():
             kind="fhir", file_name="x.json", file_path="/tmp/x.json", actor=None, full_extract=True
         )
     assert not ImportRun.objects.exists()
+
+
+def test_a_failed_batch_stops_the_import_and_its_reading_thread(tmp_path, monkeypatch):
+    monkeypatch.setattr("cpts.imports.rpps.BATCH_SIZE", 1)
+    calls = []
+
+    def broken_flush(batch, stats, source, seen):
+        calls.append(len(batch.lines))
+        raise RuntimeError("base indisponible")
+
+    monkeypatch.setattr("cpts.imports.rpps._flush", broken_flush)
+    lines = [gp(valid_rpps(90 + n), "MARTIN", tech=f"R{n}") for n in range(10)]
+    with pytest.raises(RuntimeError, match="base indisponible"):
+        rpps_import(path=write(tmp_path, lines))
+    assert calls == [1]
+    assert not [t for t in threading.enumerate() if t.name == "rpps-parse"]
+
+
+def test_reading_ahead_raises_the_readers_error_in_order():
+    def items():
+        yield 1
+        yield 2
+        raise ValueError("illisible")
+
+    got = []
+    with pytest.raises(ValueError, match="illisible"):
+        for item in _ahead(items()):
+            got.append(item)
+    assert got == [1, 2]

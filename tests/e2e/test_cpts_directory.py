@@ -25,6 +25,7 @@ def test_regulator_finds_gps_near_a_commune_accepting_surnumeraire(
     commune.press("ArrowDown")
     expect(commune).to_have_attribute("aria-activedescendant", "directory-commune-options-0")
     expect(options.first).to_have_attribute("aria-selected", "true")
+    screenshot(page, "cpts-directory-autocomplete")
     commune.press("Enter")  # chooses the option; does not submit the form
     expect(commune).to_have_value("Aubagne (13005)")
     expect(commune).to_have_attribute("aria-expanded", "false")

@@ -49,7 +49,7 @@ os.environ.setdefault("DB_STATEMENT_TIMEOUT_MS", "600000")
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/3")
 
-from _common import setup_django, write_result  # noqa: E402
+from _common import setup_django, update_latest, write_result  # noqa: E402
 
 setup_django()
 
@@ -236,8 +236,13 @@ Python {platform.python_version()}, {pg_version}, database `{BENCH_DB}`, `DEBUG`
 
 The demo agenda editor (`demo_editor`, a thread of this process on 127.0.0.1, pages of 500 slots, clock
 frozen at {FROZEN:%Y-%m-%d %H:%M} UTC) serves {DOCTORS:,} professionals' agendas over {DAYS} days; the real
-connector asks it 25 professionals per request (the guide's query, `next` links followed), parses
-every page with `fhir.resources`, then `slots_ingest` upserts. Both polls ask the same window.
+connector asks it 25 professionals per request (the guide's query, `next` links followed) and parses
+every page (included resources validated with `fhir.resources`, once each per page; each Slot by a
+structural check of its FHIR R4 types and formats, with the full `fhir.resources` validation only
+when the check doubts), then `slots_ingest` upserts: on PostgreSQL, COPY into a temporary table,
+one `INSERT ... ON CONFLICT (source_id, external_id) DO UPDATE ... WHERE content_hash IS DISTINCT
+FROM EXCLUDED.content_hash`, one UPDATE of `last_seen_at` for the slots seen unchanged and one
+set-based UPDATE marking gone the vanished ones. Both polls ask the same window.
 {scale}
 | run | fetched | created | updated | unchanged | gone | rejected | HTTP requests | fetch + parse (s) | upsert (s) | total (s) |
 | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
@@ -257,6 +262,15 @@ every page with `fhir.resources`, then `slots_ingest` upserts. Both polls ask th
   {os.cpu_count()} cores shared with other developers' test suites.
 """
     write_result("planning_ingest.md", text)
+    update_latest(
+        "ingest",
+        {
+            "slots": slots,
+            "slots_per_s": round(upsert_rate),
+            "copy_slots_per_s": round(copy_rate),
+            "rerun_changed": changed,
+        },
+    )
     if changed or first["errors"] or second["errors"]:
         sys.exit(1)
 

@@ -48,7 +48,7 @@ os.environ["DATABASE_URL"] = _bench_database_url()
 os.environ.setdefault("DB_STATEMENT_TIMEOUT_MS", "600000")
 os.environ.setdefault("DEBUG", "false")
 
-from _common import setup_django, summary, write_result  # noqa: E402
+from _common import setup_django, summary, update_latest, write_result  # noqa: E402
 
 setup_django()
 
@@ -422,6 +422,18 @@ Plan of the last bare query (EXPLAIN ANALYZE, BUFFERS):
 ```
 """
     write_result("planning_search.md", text)
+    update_latest(
+        "search",
+        {
+            "selector_p50_ms": round(a["p50"], 2),
+            "selector_p95_ms": round(a["p95"], 2),
+            "api_p95_ms": round(h["p95"], 2),
+            "sql_p95_ms": round(q["p95"], 2),
+            "ratio_api_to_sql": round(h["p95"] / q["p95"], 2),
+            "professionals": PROFESSIONALS,
+            "slots": slots,
+        },
+    )
 
 
 if __name__ == "__main__":

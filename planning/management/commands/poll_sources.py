@@ -1,0 +1,19 @@
+"""Ask a worker to poll every active agenda source now (``make run`` calls it at start-up)."""
+
+from django.core.management.base import BaseCommand
+
+from planning.models import AgendaSource
+from planning.services import source_run_request
+
+
+class Command(BaseCommand):
+    help = "Demande tout de suite l'interrogation de chaque source d'agenda active (par un worker Celery)."
+
+    def handle(self, *args, **options):
+        runs = [
+            source_run_request(source=source, actor=None)
+            for source in AgendaSource.objects.filter(is_active=True)
+        ]
+        self.stdout.write(
+            f"{len(runs)} interrogation(s) de source demandée(s) : " + ", ".join(str(r.pk) for r in runs)
+        )

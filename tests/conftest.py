@@ -120,3 +120,10 @@ def celery_worker_process(django_db_setup, django_db_blocker):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture(autouse=True)
+def cpts_demo_scale(settings):
+    """Tests seed the directory demo at a quarter of its size (~300 doctors, ~75 others): every
+    ``seed_demo`` in the suite stays quick. ``tests/cpts/test_demo.py`` sets its own scales."""
+    settings.DEMO_SCALE = 0.25

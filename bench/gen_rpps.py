@@ -19,7 +19,7 @@ from pathlib import Path
 from stdnum import luhn
 
 ROOT = Path(__file__).resolve().parent.parent
-HEADER = ROOT.parent / "shared" / "data" / "rpps" / "PS_LibreAcces_Personne_activite.header.txt"
+HEADER = ROOT / "tests" / "fixtures" / "rpps" / "PS_LibreAcces_Personne_activite.header.txt"
 COMMUNES = ROOT / "sas_platform" / "data" / "geo" / "communes.csv"
 
 PROFESSIONS = [  # code, label, weight, savoir-faire choices

@@ -25,8 +25,8 @@ from tests.cpts.factories import (
 pytestmark = pytest.mark.django_db
 
 PSC_SAMPLE = (
-    Path(__file__).resolve().parents[2].parent
-    / "shared/data/rpps/Extraction_ProSanteConnect_Personne_activite_202112120512.txt"
+    Path(__file__).resolve().parents[1]
+    / "fixtures/rpps/Extraction_ProSanteConnect_Personne_activite_202112120512.txt"
 )
 
 

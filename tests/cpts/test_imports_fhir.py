@@ -16,7 +16,7 @@ from cpts.models import PracticePlace, Professional, Structure
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "fhir" / "sas-ig" / "examples"
+EXAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "sas-ig" / "examples"
 
 
 def bundle_of(tmp_path: Path, pattern: str, extra: list[dict] | None = None) -> Path:

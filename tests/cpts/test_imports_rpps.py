@@ -21,7 +21,7 @@ from tests.cpts.factories import StructureFactory, valid_rpps
 
 pytestmark = pytest.mark.django_db
 
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "rpps"
+DATA = Path(__file__).resolve().parents[1] / "fixtures" / "rpps"
 PSC_SAMPLE = DATA / "Extraction_ProSanteConnect_Personne_activite_202112120512.txt"
 LIBRE_ACCES_HEADER = (DATA / "PS_LibreAcces_Personne_activite.header.txt").read_text(encoding="utf-8").strip()
 COLUMNS = LIBRE_ACCES_HEADER.rstrip("|").split("|")

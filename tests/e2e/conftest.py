@@ -14,10 +14,21 @@ import pytest
 
 from sas_platform.demo import DEMO_PASSWORD
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
-
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _allow_orm_under_playwright():
+    """Playwright's sync API runs an event loop in the test thread: let the ORM run there too, for
+    the browser tests only (the variable must not leak into other tests' subprocesses)."""
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 def pytest_collection_modifyitems(items):
@@ -58,9 +69,11 @@ def browser_context_args(browser_context_args):
 def demo_world(transactional_db):
     """Geography of département 13 and the whole demo (every app's registered steps)."""
     from sas_platform.demo import demo_seed
+    from sas_platform.models import Commune
     from sas_platform.services import geography_load
 
-    geography_load(departements={"13"})
+    if not Commune.objects.filter(insee_code="13055").exists():
+        geography_load(departements={"13"})
     return demo_seed()
 
 
@@ -68,9 +81,11 @@ def demo_world(transactional_db):
 def demo_platform(transactional_db):
     """Only the platform's part of the demo: geography of département 13, SAS 13, demo users."""
     from sas_platform.demo import demo_seed
+    from sas_platform.models import Commune
     from sas_platform.services import geography_load
 
-    geography_load(departements={"13"})
+    if not Commune.objects.filter(insee_code="13055").exists():
+        geography_load(departements={"13"})
     return demo_seed(only={"platform"})
 
 

@@ -11,7 +11,7 @@ from django.core.cache import cache
 
 from tests.planning.factories import professional_with_place
 
-IG_EXAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "fhir" / "sas-ig" / "examples"
+IG_EXAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "sas-ig" / "examples"
 
 
 def ig_bundle(name: str) -> dict:

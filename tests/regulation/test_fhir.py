@@ -17,7 +17,7 @@ from regulation.models import Booking
 from sas_platform.models import AuditEvent
 from tests.regulation import factories
 
-EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "data" / "fhir" / "sas-ig" / "examples"
+EXAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "sas-ig" / "examples"
 URL = "/fhir/r4/Appointment"
 TOKEN = "jeton-editeur-demo"
 IDENTIFIER = "urn:oid:1.1.111.1.11.1.1.1|b6e39355-8a61-4556-b340-36f7b95fec6a"

@@ -187,7 +187,7 @@ def test_both_upsert_paths_give_the_same_statistics(httpserver, ig_professionals
     from planning import services
 
     if path == "orm":
-        monkeypatch.setattr(services, "_upsert_postgresql", services._upsert_orm)
+        monkeypatch.setattr(services.ingest, "_upsert_postgresql", services.ingest._upsert_orm)
     elif connection.vendor != "postgresql":
         pytest.skip("PostgreSQL only")
     full = ig_bundle("PSIndiv")

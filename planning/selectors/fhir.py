@@ -1,0 +1,57 @@
+"""FHIR R4 Slot search of the slots the platform owns (issue 4 §7, INT_R01 / INT_R04)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import Q
+from django.utils import timezone
+
+from planning.enums import SlotStatus
+from planning.models import Slot
+
+
+# --- FHIR R4 Slot search of the slots the platform owns (issue 4 §7, INT_R01 / INT_R04) ------------
+def fhir_consumer_authenticate(*, token: str):
+    """The active user behind a DRF token (``Authorization: Bearer <key>`` or ``Token <key>``) who may
+    read the platform's slots over FHIR (permission ``planning.view_slot``, e.g. a machine user of
+    the national platform or of another aggregator); None otherwise."""
+    from rest_framework.authtoken.models import Token
+
+    if not token:
+        return None
+    found = Token.objects.select_related("user").filter(key=token).first()
+    if found is None or not found.user.is_active:
+        return None
+    return found.user
+
+
+def owned_slots_for_fhir(
+    *,
+    national_ids: list[tuple[str, str]],
+    start: datetime,
+    end: datetime,
+    after: tuple[datetime, int] | None = None,
+    count: int = 100,
+) -> tuple[list[Slot], int]:
+    """Free slots the platform owns (declared availability, ``source`` null) of these professionals
+    (``(identifier_type, identifier)``), starting in [start, end], ordered by (start, id); keyset page
+    after ``after`` (the ``next`` link's cursor). Returns the page (``count`` + 1 rows at most: one
+    more tells there is a next page) and the total of matches."""
+    condition = Q()
+    for identifier_type, identifier in national_ids:
+        condition |= Q(professional__identifier_type=identifier_type, professional__identifier=identifier)
+    now = timezone.now()
+    qs = Slot.objects.filter(
+        condition,
+        source__isnull=True,
+        start__gte=start,
+        start__lte=end,
+    ).filter(Q(status=SlotStatus.FREE) | Q(status=SlotStatus.HELD, held_until__lte=now))
+    total = qs.count()
+    if after is not None:
+        qs = qs.filter(Q(start__gt=after[0]) | Q(start=after[0], pk__gt=after[1]))
+    page = list(
+        qs.select_related("professional", "place", "place__commune").order_by("start", "pk")[: count + 1]
+    )
+    return page, total

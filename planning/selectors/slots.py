@@ -1,0 +1,43 @@
+"""Slots named by an editor's appointment feedback, and the editors' source tokens."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+
+from planning.enums import SlotStatus
+from planning.models import AgendaSource, Slot
+
+
+def _rpps_of(value: str) -> str:
+    value = (value or "").strip()
+    return value[1:] if len(value) == 12 and value.startswith("8") else value
+
+
+def slot_find_for_appointment(*, rpps: str, start: datetime, reference: str | None = None) -> Slot | None:
+    """The slot an editor's Appointment feedback (INT_R03, DOMAIN.md §3.3) is about: same professional
+    (RPPS, with or without its ``8`` prefix) and same start. Prefers the slot held or booked with
+    ``reference``, then any held slot, then a free one, then a gone one."""
+    candidates = list(
+        Slot.objects.select_related("source", "professional").filter(
+            professional__identifier_type="8", professional__identifier=_rpps_of(rpps), start=start
+        )
+    )
+    if not candidates:
+        return None
+
+    def preference(slot: Slot) -> tuple[int, int]:
+        mine = bool(reference) and reference in (slot.hold_reference, slot.booking_reference)
+        order = {SlotStatus.HELD: 1, SlotStatus.FREE: 2, SlotStatus.GONE: 3, SlotStatus.BOOKED: 4}
+        return (0 if mine else order[slot.status], slot.pk)
+
+    return min(candidates, key=preference)
+
+
+def agenda_source_authenticate(*, token: str) -> AgendaSource | None:
+    """The active source whose feedback token this is (editors POST Appointment feedback with it,
+    DOMAIN.md §3.3); only the token's SHA-256 is stored."""
+    if not token:
+        return None
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    return AgendaSource.objects.filter(feedback_token_hash=digest, is_active=True).first()

@@ -1,0 +1,126 @@
+"""Write services of `planning`: typed, keyword-only, atomic, audited (STYLE.md 1, 4, 9).
+
+- Sources and ingestion (DOMAIN.md §3.3, ARCHITECTURE.md "How data flows" 1): poll a source,
+  upsert idempotently, mark vanished slots gone, record the run and the source's health.
+- Slot holds and bookings (DOMAIN.md §3.1 step 3, §3.3): conditional UPDATEs, never check-then-set.
+- Declared availability (DOMAIN.md §3.3 last point, §4): blocks → platform-owned slots.
+
+A package split by theme (STYLE.md: past ~400 lines); everything importable from
+``planning.services`` before stays importable here. Submodules: ``sources`` (sources, polls),
+``ingest`` (upsert, health), ``replay`` (saved bundles), ``bookings`` (re-check, holds, bookings),
+``declared`` (declared availability). Patch a helper in the submodule that uses it.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from planning.services.bookings import (
+    _free_or_expired,
+    slot_book_owned,
+    slot_confirm_booking,
+    slot_hold,
+    slot_holds_release_expired,
+    slot_mark_cancelled,
+    slot_recheck,
+    slot_release,
+)
+from planning.services.declared import (
+    DECLARED_FIELDS,
+    _declared_slots,
+    declared_availability_create,
+    declared_availability_remove,
+    declared_availability_update,
+    declared_slots_generate,
+)
+from planning.services.ingest import (
+    _JSON_FIELDS,
+    _STAGE_SQL,
+    CHUNK,
+    CONTENT_FIELDS,
+    MAX_REJECTIONS_KEPT,
+    STAGE_COLUMNS,
+    _chunks,
+    _coordinates,
+    _fields_for,
+    _masks,
+    _match_place,
+    _match_place_cached,
+    _places_by_professional,
+    _professionals_by_national_id,
+    _q,
+    _rows_to_upsert,
+    _source_health_record,
+    _specialties,
+    _stage_sql,
+    _upsert_orm,
+    _upsert_postgresql,
+    slots_ingest,
+)
+from planning.services.replay import (
+    _national_ids_named,
+    bundle_replay,
+)
+from planning.services.sources import (
+    LOCK_SECONDS,
+    _known_hashes,
+    _lock_key,
+    source_create,
+    source_feedback_token_set,
+    source_poll,
+    source_run_request,
+    source_schedule_ensure,
+    token_hash,
+)
+
+logger = logging.getLogger(__name__)
+
+__all__ = [
+    "CHUNK",
+    "CONTENT_FIELDS",
+    "DECLARED_FIELDS",
+    "LOCK_SECONDS",
+    "MAX_REJECTIONS_KEPT",
+    "STAGE_COLUMNS",
+    "_JSON_FIELDS",
+    "_STAGE_SQL",
+    "_chunks",
+    "_coordinates",
+    "_declared_slots",
+    "_fields_for",
+    "_free_or_expired",
+    "_known_hashes",
+    "_lock_key",
+    "_masks",
+    "_match_place",
+    "_match_place_cached",
+    "_national_ids_named",
+    "_places_by_professional",
+    "_professionals_by_national_id",
+    "_q",
+    "_rows_to_upsert",
+    "_source_health_record",
+    "_specialties",
+    "_stage_sql",
+    "_upsert_orm",
+    "_upsert_postgresql",
+    "bundle_replay",
+    "declared_availability_create",
+    "declared_availability_remove",
+    "declared_availability_update",
+    "declared_slots_generate",
+    "slot_book_owned",
+    "slot_confirm_booking",
+    "slot_hold",
+    "slot_holds_release_expired",
+    "slot_mark_cancelled",
+    "slot_recheck",
+    "slot_release",
+    "slots_ingest",
+    "source_create",
+    "source_feedback_token_set",
+    "source_poll",
+    "source_run_request",
+    "source_schedule_ensure",
+    "token_hash",
+]

@@ -1,0 +1,139 @@
+"""Surnuméraire request APIs (DOMAIN.md §3.1 step 3)."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from regulation import permissions, selectors, services
+from regulation.api.apis._common import _dossier
+from regulation.enums import (
+    RequestChannel,
+    RequestStatus,
+)
+from regulation.models import SurnumeraireRequest
+from sas_platform.api.apis import ErrorSerializer
+from sas_platform.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
+
+
+class SurnumeraireRequestOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    dossier = serializers.IntegerField(source="dossier_id")
+    professional = serializers.IntegerField(source="professional_id", allow_null=True)
+    structure = serializers.IntegerField(source="structure_id", allow_null=True)
+    channel = serializers.CharField()
+    asked_at = serializers.DateTimeField()
+    status = serializers.CharField()
+    answered_at = serializers.DateTimeField(allow_null=True)
+    accepting_doctor_name = serializers.CharField()
+    appointment_at = serializers.DateTimeField(allow_null=True)
+    reminded_at = serializers.DateTimeField(allow_null=True)
+    answer_seconds = serializers.IntegerField(allow_null=True)
+
+
+class SurnumeraireRequestCreateApi(APIView):
+    @extend_schema(
+        summary="Demandes en surnuméraire (de mes territoires ; de mes structures pour un coordinateur)",
+        parameters=[
+            OpenApiParameter("dossier", int, description="Les demandes d'un dossier."),
+            OpenApiParameter(
+                "status",
+                str,
+                enum=RequestStatus.values,
+                description="Filtrer par réponse (pending : en attente).",
+            ),
+        ],
+        responses={200: SurnumeraireRequestOutputSerializer(many=True), 403: ErrorSerializer},
+    )
+    def get(self, request):
+        if not (
+            permissions.can_view_queue(request.user) or permissions.can_view_structure_requests(request.user)
+        ):
+            raise PermissionDeniedError(
+                "Réservé aux équipes de régulation et aux coordinateurs de structure."
+            )
+        rows = selectors.surnumeraire_requests_for_user(
+            user=request.user,
+            dossier_id=_int_param(request.query_params.get("dossier")),
+            status=request.query_params.get("status") or None,
+        )
+        return Response(SurnumeraireRequestOutputSerializer(rows, many=True).data)
+
+    class InputSerializer(serializers.Serializer):
+        dossier = serializers.IntegerField()
+        professional = serializers.IntegerField(required=False, allow_null=True, default=None)
+        structure = serializers.IntegerField(required=False, allow_null=True, default=None)
+        channel = serializers.ChoiceField(choices=RequestChannel.choices)
+
+    @extend_schema(
+        summary="Enregistrer une demande en surnuméraire",
+        request=InputSerializer,
+        responses={201: SurnumeraireRequestOutputSerializer, 403: ErrorSerializer},
+        examples=[
+            OpenApiExample(
+                "Demande à une CPTS par téléphone",
+                value={"dossier": 42, "structure": 7, "channel": "phone"},
+                request_only=True,
+            )
+        ],
+    )
+    def post(self, request):
+        from cpts.models import Professional, Structure
+
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        dossier = _dossier(data["dossier"], request.user, permissions.can_orient_dossier)
+        professional = (
+            Professional.objects.filter(pk=data["professional"]).first() if data["professional"] else None
+        )
+        structure = Structure.objects.filter(pk=data["structure"]).first() if data["structure"] else None
+        if (professional is None) == (structure is None):
+            raise ApplicationError("Indiquez un médecin ou une structure.", code="invalid")
+        created = services.surnumeraire_request_create(
+            dossier_id=dossier.pk,
+            actor=request.user,
+            channel=data["channel"],
+            professional=professional,
+            structure=structure,
+        )
+        return Response(SurnumeraireRequestOutputSerializer(created).data, status=status.HTTP_201_CREATED)
+
+
+class SurnumeraireRequestAnswerApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        status = serializers.ChoiceField(
+            choices=[RequestStatus.ACCEPTED, RequestStatus.REFUSED, RequestStatus.NO_ANSWER]
+        )
+        doctor_name = serializers.CharField(required=False, allow_blank=True, default="")
+        appointment_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+        notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+    @extend_schema(
+        summary="Répondre à une demande en surnuméraire (une seule réponse est retenue)",
+        request=InputSerializer,
+        responses={200: SurnumeraireRequestOutputSerializer, 409: ErrorSerializer},
+        examples=[OpenApiExample("Acceptée", value={"status": "accepted", "doctor_name": "Dr Paul Durand"})],
+    )
+    def post(self, request, pk: int):
+        target = SurnumeraireRequest.objects.select_related("dossier", "structure").filter(pk=pk).first()
+        if target is None:
+            raise NotFoundError("Demande introuvable.")
+        if not permissions.can_answer_structure_request(request.user, target):
+            raise PermissionDeniedError("Vous ne pouvez pas répondre à cette demande.")
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        answered = services.surnumeraire_request_answer(
+            request_id=target.pk, actor=request.user, **serializer.validated_data
+        )
+        return Response(SurnumeraireRequestOutputSerializer(answered).data)
+
+
+def _int_param(value: str | None) -> int | None:
+    if value in (None, ""):
+        return None
+    if not str(value).isdigit():
+        raise ApplicationError("Identifiant invalide.", code="invalid")
+    return int(value)

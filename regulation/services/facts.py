@@ -1,0 +1,65 @@
+"""Pay facts of bookings (DOMAIN.md §7.2-§7.4), recorded with the booking."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from regulation import policies
+from regulation.models import ActFact, Booking, Dossier
+from regulation.selectors import pdsa_schedule_for
+
+
+def _facts_for(dossier: Dossier, booking: Booking) -> policies.ActFacts:
+    """The pay facts of a booking (DOMAIN.md §7.2-§7.4): the effecteur is the patient's MT when
+    booked as such, or when their RPPS is the MT's RPPS known on the dossier."""
+    by_treating_doctor = booking.is_treating_doctor or bool(
+        dossier.treating_doctor_rpps and booking.rpps and booking.rpps == dossier.treating_doctor_rpps
+    )
+    if booking.start is None:
+        return policies.act_facts_unknown_time(
+            surnumeraire=booking.is_surnumeraire, by_treating_doctor=by_treating_doctor
+        )
+    return policies.act_facts(
+        regulated_at=dossier.decided_at or dossier.picked_up_at,
+        appointment_start=booking.start,
+        surnumeraire=booking.is_surnumeraire,
+        by_treating_doctor=by_treating_doctor,
+        schedule=pdsa_schedule_for(territory_code=dossier.territory_id),
+    )
+
+
+def _record_act_facts(dossier: Dossier, booking: Booking) -> None:
+    """Facts for pay, recorded on the booking as they happen (DOMAIN.md §7.2-§7.4)."""
+    facts = _facts_for(dossier, booking)
+    booking.is_treating_doctor = facts.by_treating_doctor
+    booking.within_48h, booking.outside_pdsa = facts.within_48h, facts.outside_pdsa
+    booking.snp_candidate = facts.snp_candidate
+
+
+def _act_fact_write(dossier: Dossier, booking: Booking, now: dt.datetime) -> ActFact:
+    """The act's facts for pay once its outcome is known, in the same transaction (one row per
+    booking; remuneration counts them: DOMAIN.md §7.2 surnuméraire tiers, §7.3 SNP majoration)."""
+    facts = _facts_for(dossier, booking)
+    fact = ActFact(
+        booking=booking,
+        dossier=dossier,
+        territory_id=dossier.territory_id,
+        kind=booking.kind,
+        professional_id=booking.professional_id,
+        structure_id=booking.structure_id,
+        rpps=booking.rpps,
+        doctor_name=booking.doctor_name,
+        regulated_at=dossier.decided_at or dossier.picked_up_at,
+        appointment_start=booking.start,
+        outcome=booking.status,
+        outcome_at=now,
+        is_surnumeraire=facts.surnumeraire,
+        is_treating_doctor=facts.by_treating_doctor,
+        within_48h=facts.within_48h,
+        outside_pdsa=facts.outside_pdsa,
+        snp_candidate=facts.snp_candidate,
+        recorded_at=now,
+    )
+    fact.full_clean(validate_constraints=False)
+    fact.save()
+    return fact

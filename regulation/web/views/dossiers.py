@@ -1,0 +1,134 @@
+"""A dossier's page, its routing, claim/release and the régulateur's decision."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from regulation import permissions, policies, selectors, services
+from regulation.enums import Decision, DossierState, Transition
+from regulation.web import forms
+from regulation.web.views._common import _read, _run, _target, page_for
+
+# --- Dossier -----------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def dossier_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = _read(request, pk)
+    user = request.user
+    allowed = policies.allowed_transitions(dossier.state)
+    return render(
+        request,
+        "regulation/dossier.html",
+        {
+            "title": f"Dossier {dossier.reference}",
+            "dossier": dossier,
+            "timeline": selectors.dossier_timeline(dossier=dossier),
+            "bookings": selectors.dossier_bookings(dossier=dossier),
+            "requests": selectors.dossier_requests(dossier=dossier),
+            "can_route_amu": Transition.ROUTE_AMU in allowed and permissions.can_route_dossier(user, dossier),
+            "can_route_gp": Transition.ROUTE_GENERAL_PRACTICE in allowed
+            and permissions.can_route_dossier(user, dossier),
+            "can_decide": dossier.state in (DossierState.GENERAL_PRACTICE, DossierState.REGULATED)
+            and permissions.can_decide_dossier(user, dossier),
+            "can_orient": dossier.state in (DossierState.REGULATED, DossierState.ORIENTING)
+            and permissions.can_orient_dossier(user, dossier),
+            "can_record_outcome": dossier.state == DossierState.ORIENTED
+            and permissions.can_orient_dossier(user, dossier),
+            "held_by_me": dossier.holder_id == user.pk,
+            "outcome_form": forms.OutcomeForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def dossier_route(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = _target(pk, permissions.can_route_dossier, request.user)
+    to = {"amu": Transition.ROUTE_AMU, "mg": Transition.ROUTE_GENERAL_PRACTICE}.get(request.POST.get("to"))
+    if to is None:
+        messages.error(request, "Orientation inconnue.")
+    else:
+        _run(
+            request,
+            lambda: services.dossier_route(dossier_id=dossier.pk, actor=request.user, to=to),
+            "Dossier transmis à l'AMU."
+            if to == Transition.ROUTE_AMU
+            else "Dossier orienté vers la médecine générale.",
+        )
+    return redirect("regulation-dossier", dossier.pk)
+
+
+@login_required
+@require_POST
+def dossier_claim(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = _target(pk, permissions.can_claim_dossier, request.user)
+    take_over = request.POST.get("take_over") == "1"
+    if _run(
+        request,
+        lambda: services.dossier_claim(dossier_id=dossier.pk, actor=request.user, take_over=take_over),
+    ):
+        dossier.refresh_from_db()
+        return redirect(page_for(dossier, request.user))
+    return redirect("regulation-dossier", dossier.pk)
+
+
+@login_required
+@require_POST
+def dossier_release(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = _target(pk, permissions.can_claim_dossier, request.user)
+    _run(
+        request,
+        lambda: services.dossier_release(dossier_id=dossier.pk, actor=request.user),
+        "Dossier relâché.",
+    )
+    return redirect("regulation-queue")
+
+
+# --- Decision (régulateur) ---------------------------------------------------------------------
+
+
+@login_required
+def decision(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = _read(request, pk, permissions.can_decide_dossier)
+    form = forms.DecisionForm(
+        request.POST or None,
+        initial={
+            "priority": dossier.priority,
+            "care_level": dossier.care_level,
+            "decision": dossier.decision,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if _run(
+            request,
+            lambda: services.dossier_decide(
+                dossier_id=dossier.pk,
+                actor=request.user,
+                decision=data["decision"],
+                notes=data["notes"],
+                priority=data["priority"],
+                care_level=data["care_level"],
+            ),
+            f"Décision enregistrée : {Decision(data['decision']).label}.",
+        ):
+            return redirect("regulation-queue")
+    return render(
+        request,
+        "regulation/decision.html",
+        {
+            "title": f"Régulation {dossier.reference}",
+            "dossier": dossier,
+            "form": form,
+            "hours": selectors.hours_status(
+                territory_code=dossier.territory_id, schedule=selectors.pdsa_schedule_of(dossier=dossier)
+            ),
+            "timeline": selectors.dossier_timeline(dossier=dossier),
+        },
+    )

@@ -9,7 +9,9 @@
 - ``GET /healthz``.
 
 Configuration (environment): ``DEMO_EDITOR_PORT`` (8100), ``DEMO_EDITOR_PUBLIC_URL``,
-``PLATFORM_URL`` (http://127.0.0.1:8000), ``DEMO_EDITOR_TOKEN`` (the source's feedback token).
+``PLATFORM_URL`` (http://127.0.0.1:8000), ``DEMO_EDITOR_TOKEN`` (the source's feedback token),
+``DEMO_EDITOR_PAGE_SIZE`` (500), ``DEMO_EDITOR_NOW`` (an ISO instant: the agendas' clock, frozen,
+so that two polls see exactly the same free slots; benchmarks and support use it).
 """
 
 from __future__ import annotations
@@ -215,7 +217,7 @@ class EditorHandler(BaseHTTPRequestHandler):
             value = value[1:] if len(value) == 12 and value.startswith("8") else value
             if value.isdigit() and len(value) == 11:
                 rpps_list.append(value)
-        now = datetime.now(PARIS)
+        now = self.config["clock"]()
         booked = self.state.booked_ids()
         slots = [s for rpps in rpps_list for s in free_slots(rpps, ge, le, now=now, booked=booked)]
         count = int(dict(params).get("_count") or self.config.get("page_size", 500))
@@ -326,8 +328,10 @@ def make_server(
     token: str = "",
     public_url: str = "",
     page_size: int = 500,
+    frozen_now: datetime | None = None,
 ) -> ThreadingHTTPServer:
-    """A ready server (port 0: an ephemeral port; read it from ``server.server_address``)."""
+    """A ready server (port 0: an ephemeral port; read it from ``server.server_address``).
+    ``frozen_now``: the agendas' clock stops there (default: the real clock)."""
     handler = type("BoundEditorHandler", (EditorHandler,), {"state": EditorState(), "config": {}})
     server = ThreadingHTTPServer((host, port), handler)
     handler.config.update(
@@ -335,10 +339,21 @@ def make_server(
         token=token,
         public_url=public_url or f"http://{host}:{server.server_address[1]}",
         page_size=page_size,
+        clock=(lambda: frozen_now.astimezone(PARIS)) if frozen_now else (lambda: datetime.now(PARIS)),
         verbose=bool(os.environ.get("DEMO_EDITOR_VERBOSE")),
     )
     server.daemon_threads = True
     return server
+
+
+def _frozen_now(value: str) -> datetime | None:
+    """``DEMO_EDITOR_NOW``: an ISO instant with its offset, or empty for the real clock."""
+    if not value:
+        return None
+    instant = datetime.fromisoformat(value)
+    if instant.tzinfo is None:
+        raise SystemExit(f"DEMO_EDITOR_NOW : instant sans fuseau horaire ({value!r}).")
+    return instant
 
 
 def main() -> None:
@@ -348,6 +363,8 @@ def main() -> None:
         platform_url=os.environ.get("PLATFORM_URL", "http://127.0.0.1:8000"),
         token=os.environ.get("DEMO_EDITOR_TOKEN", "demo-editeur-sas13"),
         public_url=os.environ.get("DEMO_EDITOR_PUBLIC_URL", ""),
+        page_size=int(os.environ.get("DEMO_EDITOR_PAGE_SIZE", "500")),
+        frozen_now=_frozen_now(os.environ.get("DEMO_EDITOR_NOW", "")),
     )
     print(f"Agenda Démo : http://127.0.0.1:{port}/ (recherche FHIR sur /fhir/Slot)", flush=True)
     try:

@@ -35,11 +35,27 @@ def _chunks(items: list, size: int = CHUNK) -> Iterable[list]:
 
 
 # --- Ingestion (shared by polls and replays) -----------------------------------------------------
+#: What matching a slot to its place reads (``_match_place``, ``_place_values``).
+_PLACE_FIELDS = (
+    "professional_id",
+    "latitude",
+    "longitude",
+    "finess",
+    "siret",
+    "rpps_rang",
+    "postal_code",
+    "commune__latitude",
+    "commune__longitude",
+    "commune__departement_id",
+)
+
+
 def _places_by_professional(professional_ids: Iterable[int]) -> dict[int, list[PracticePlace]]:
     places: dict[int, list[PracticePlace]] = {}
     queryset = (
         PracticePlace.objects.filter(professional_id__in=list(professional_ids), is_active=True)
         .select_related("commune")
+        .only(*_PLACE_FIELDS)
         .order_by("id")
     )
     for place in queryset:
@@ -83,35 +99,8 @@ def _specialties(codes: tuple[str, ...], default: str) -> tuple[str, str]:
     return (specialties[0] if specialties else "", "|" + "|".join(specialties) + "|" if specialties else "")
 
 
-def _fields_for(parsed: ParsedSlot, professional: Professional, place: PracticePlace) -> dict:
-    latitude, longitude = _coordinates(place)
-    specialty_code, specialty_codes = _specialties(parsed.specialty_codes, professional.specialty_code)
-    type_mask, modality_mask = _masks(parsed.slot_types, parsed.modalities)
-    departement = place.commune.departement_id if place.commune_id else (place.postal_code or "")[:2]
-    return {
-        "professional_id": professional.pk,
-        "place_id": place.pk,
-        "start": parsed.start,
-        "end": parsed.end,
-        "slot_types": list(parsed.slot_types),
-        "modalities": list(parsed.modalities),
-        "type_mask": type_mask,
-        "modality_mask": modality_mask,
-        "specialty_code": specialty_code,
-        "specialty_codes": specialty_codes,
-        "reasons": list(parsed.reasons),
-        "structures": list(parsed.structures),
-        "address": parsed.address,
-        "latitude": latitude,
-        "longitude": longitude,
-        "departement_code": departement or "",
-        "bookable": parsed.bookable,
-        "booking_url": parsed.booking_url,
-        "content_hash": parsed.raw_hash,
-    }
-
-
-CONTENT_FIELDS = [
+#: The columns a source writes on a slot, in the order of the rows built by :func:`_rows_to_upsert`.
+CONTENT_COLUMNS = (
     "professional_id",
     "place_id",
     "start",
@@ -131,8 +120,44 @@ CONTENT_FIELDS = [
     "bookable",
     "booking_url",
     "content_hash",
-    "last_seen_at",
-]
+)
+_JSON_COLUMNS = frozenset({"slot_types", "modalities", "reasons", "structures"})
+_HASH = CONTENT_COLUMNS.index("content_hash")
+
+
+def _place_values(professional: Professional, place: PracticePlace) -> tuple:
+    """(professional_id, place_id, latitude, longitude, département) of a slot at ``place``."""
+    latitude, longitude = _coordinates(place)
+    departement = place.commune.departement_id if place.commune_id else (place.postal_code or "")[:2]
+    return professional.pk, place.pk, latitude, longitude, departement or ""
+
+
+def _row(parsed: ParsedSlot, professional: Professional, located: tuple) -> tuple:
+    """The content of one slot, in ``CONTENT_COLUMNS`` order (JSON columns as tuples)."""
+    professional_id, place_id, latitude, longitude, departement = located
+    specialty_code, specialty_codes = _specialties(parsed.specialty_codes, professional.specialty_code)
+    type_mask, modality_mask = _masks(parsed.slot_types, parsed.modalities)
+    return (
+        professional_id,
+        place_id,
+        parsed.start,
+        parsed.end,
+        parsed.slot_types,
+        parsed.modalities,
+        type_mask,
+        modality_mask,
+        specialty_code,
+        specialty_codes,
+        parsed.reasons,
+        parsed.structures,
+        parsed.address,
+        latitude,
+        longitude,
+        departement,
+        parsed.bookable,
+        parsed.booking_url,
+        parsed.raw_hash,
+    )
 
 
 def _professionals_by_national_id(national_ids: set[str]) -> dict[str, Professional]:
@@ -144,25 +169,19 @@ def _professionals_by_national_id(national_ids: set[str]) -> dict[str, Professio
     for identifier_type, identifiers in by_type.items():
         for professional in Professional.objects.filter(
             identifier_type=identifier_type, identifier__in=list(identifiers)
-        ):
+        ).only("identifier_type", "identifier", "specialty_code"):
             found[professional.national_id] = professional
     return found
 
 
-def _match_place_cached(parsed: ParsedSlot, professional: Professional, places, cache: dict):
-    key = (professional.pk, parsed.organization_id, parsed.postal_code)
-    if key not in cache:
-        cache[key] = _match_place(parsed, places.get(professional.pk, []))
-    return cache[key]
-
-
-def _rows_to_upsert(result: FetchResult, rejections: list[Rejection]) -> dict[str, dict]:
-    """The fields of each parsed slot whose professional and place are in the directory; the others
-    are rejected with their reason. Derived values (place, masks) are computed once per distinct input."""
+def _rows_to_upsert(result: FetchResult, rejections: list[Rejection]) -> dict[str, tuple]:
+    """The content of each parsed slot whose professional and place are in the directory, by external
+    id; the others are rejected with their reason. The place (and what follows from it) is matched
+    once per professional, structure and postal code, not once per slot."""
     professionals = _professionals_by_national_id({slot.national_id for slot in result.slots})
     places = _places_by_professional(p.pk for p in professionals.values())
-    place_cache: dict = {}
-    rows: dict[str, dict] = {}
+    located_by_key: dict[tuple, tuple | None] = {}
+    rows: dict[str, tuple] = {}
     for parsed in result.slots:
         professional = professionals.get(parsed.national_id)
         if professional is None:
@@ -172,8 +191,12 @@ def _rows_to_upsert(result: FetchResult, rejections: list[Rejection]) -> dict[st
                 )
             )
             continue
-        place = _match_place_cached(parsed, professional, places, place_cache)
-        if place is None:
+        key = (professional.pk, parsed.organization_id, parsed.postal_code)
+        if key not in located_by_key:
+            place = _match_place(parsed, places.get(professional.pk, []))
+            located_by_key[key] = None if place is None else _place_values(professional, place)
+        located = located_by_key[key]
+        if located is None:
             rejections.append(
                 Rejection(
                     f"Slot/{parsed.external_id}",
@@ -181,125 +204,159 @@ def _rows_to_upsert(result: FetchResult, rejections: list[Rejection]) -> dict[st
                 )
             )
             continue
-        rows[parsed.external_id] = _fields_for(parsed, professional, place)
+        rows[parsed.external_id] = _row(parsed, professional, located)
     return rows
-
-
-#: Columns of the staging table of a PostgreSQL upsert (``external_id`` + content), in COPY order.
-STAGE_COLUMNS = ["external_id", *(c for c in CONTENT_FIELDS if c != "last_seen_at")]
-_JSON_FIELDS = frozenset({"slot_types", "modalities", "reasons", "structures"})
 
 
 def _q(column: str) -> str:
     return f'"{column}"'
 
 
-_STAGE_SQL = {
-    "drop": "DROP TABLE IF EXISTS {stage}",
-    "create": "CREATE TEMPORARY TABLE planning_slot_stage ON COMMIT DROP AS SELECT {columns} FROM {table} WITH NO DATA",
-    "copy": "COPY {stage} ({columns}) FROM STDIN",
-    # An index on the staging table: the joins below probe it by external_id whatever the planner
-    # believes of planning_slot (whose statistics lag behind the rows written in this transaction).
-    "index": 'CREATE INDEX ON {stage} ("external_id")',
-    "upsert": """
-WITH upserted AS (
-    INSERT INTO {table} ("source_id", {columns}, "status", "hold_reference", "booking_reference",
-                         "first_seen_at", "last_seen_at")
-    SELECT %(source)s, {columns}, 'free', '', '', %(now)s, %(now)s FROM {stage} WHERE "content_hash" IS NOT NULL
-    ON CONFLICT ("source_id", "external_id") WHERE "source_id" IS NOT NULL DO UPDATE SET
-        {assignments}, "last_seen_at" = EXCLUDED."last_seen_at",
-        "status" = CASE WHEN {table}."status" = 'gone' THEN 'free' ELSE {table}."status" END
-     WHERE {table}."content_hash" IS DISTINCT FROM EXCLUDED."content_hash" OR {table}."status" = 'gone'
-    RETURNING (xmax = 0) AS inserted
-)
-SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM upserted
+_SQL = {
+    # Ingestions of one source are serialised in the database too (the poll also holds a cache lock).
+    "lock": "SELECT pg_advisory_xact_lock(hashtext('planning_slot_ingest'), %(source)s)",
+    "existing": """
+SELECT "external_id", "id", "content_hash", "status" FROM {table}
+ WHERE "source_id" = %(source)s AND "external_id" = ANY(%(ids)s)
+""",
+    "copy_new": """COPY {table} ("source_id", "external_id", {columns}, "status", "hold_reference",
+                   "booking_reference", "first_seen_at", "last_seen_at") FROM STDIN""",
+    "stage_drop": "DROP TABLE IF EXISTS {stage}",
+    "stage_create": 'CREATE TEMPORARY TABLE planning_slot_stage ON COMMIT DROP AS SELECT "id", {columns} FROM {table} WITH NO DATA',
+    "stage_copy": 'COPY {stage} ("id", {columns}) FROM STDIN',
+    "update_changed": """
+UPDATE {table} s SET {assignments}, "last_seen_at" = %(now)s,
+       "status" = CASE WHEN s."status" = 'gone' THEN 'free' ELSE s."status" END
+  FROM {stage} t WHERE s."id" = t."id"
 """,
     "seen": """
-UPDATE {table} s SET "last_seen_at" = %(now)s FROM {stage} t
- WHERE s."source_id" = %(source)s AND s."external_id" = t."external_id"
-   AND s."last_seen_at" < %(now)s AND s."status" <> 'gone'
+UPDATE {table} SET "last_seen_at" = %(now)s
+ WHERE "id" = ANY(%(ids)s) AND "status" <> 'gone' AND "last_seen_at" <> %(now)s
 """,
+    # Every slot seen by this run now has last_seen_at = now; the others of fully answered
+    # professionals, free and in the window, have vanished from the source.
     "gone": """
-UPDATE {table} s SET "status" = 'gone'
- WHERE s."source_id" = %(source)s AND s."status" = 'free' AND s."start" >= %(start)s AND s."start" <= %(end)s
-   AND s."professional_id" = ANY(%(complete)s)
-   AND NOT EXISTS (SELECT 1 FROM {stage} t WHERE t."external_id" = s."external_id")
+UPDATE {table} SET "status" = 'gone'
+ WHERE "source_id" = %(source)s AND "professional_id" = ANY(%(complete)s)
+   AND "start" >= %(start)s AND "start" <= %(end)s AND "status" = 'free' AND "last_seen_at" <> %(now)s
 """,
 }
 
 
 @lru_cache(maxsize=1)
-def _stage_sql() -> dict[str, str]:
+def _sql() -> dict[str, str]:
     """The statements of the PostgreSQL upsert (identifiers are this module's constants)."""
     names = {
         "table": Slot._meta.db_table,
         "stage": "pg_temp.planning_slot_stage",
-        "columns": ", ".join(map(_q, STAGE_COLUMNS)),
-        "assignments": ", ".join(f"{_q(c)} = EXCLUDED.{_q(c)}" for c in STAGE_COLUMNS[1:]),
+        "columns": ", ".join(map(_q, CONTENT_COLUMNS)),
+        "assignments": ", ".join(f"{_q(c)} = t.{_q(c)}" for c in CONTENT_COLUMNS),
     }
-    return {key: template.format(**names) for key, template in _STAGE_SQL.items()}
+    return {key: template.format(**names) for key, template in _SQL.items()}
+
+
+def _copy_writer(copy):
+    """``write(prefix, row, suffix)`` for a COPY of ``CONTENT_COLUMNS`` rows: JSON columns are
+    serialised once per distinct value (a few dozen per source), not once per slot."""
+    json_indexes = [i for i, column in enumerate(CONTENT_COLUMNS) if column in _JSON_COLUMNS]
+    dumps: dict = {}
+
+    def as_json(value) -> str:
+        key = value if not value or isinstance(value[0], str) else repr(value)
+        text = dumps.get(key)
+        if text is None:
+            text = dumps[key] = json.dumps(list(value), ensure_ascii=False)
+        return text
+
+    def write(prefix: tuple, row: tuple, suffix: tuple) -> None:
+        values = list(row)
+        for i in json_indexes:
+            values[i] = as_json(values[i])
+        copy.write_row((*prefix, *values, *suffix))
+
+    return write
 
 
 def _upsert_postgresql(
     *,
     source: AgendaSource,
-    rows: dict[str, dict],
+    rows: dict[str, tuple],
     skipped_ids: set[str],
     complete_ids: list[int],
     window_start: datetime,
     window_end: datetime,
     now: datetime,
 ) -> tuple[int, int, int]:
-    """Set-based upsert on PostgreSQL: COPY every slot seen (parsed rows, and the ids of slots
-    skipped as unchanged by their hash) into a temporary table, then one ``INSERT ... ON CONFLICT
-    (source_id, external_id) DO UPDATE ... WHERE content_hash IS DISTINCT FROM EXCLUDED.content_hash``
-    (a gone slot seen again comes back free), one UPDATE of ``last_seen_at`` for the slots seen
-    unchanged, and one UPDATE marking gone the free slots of fully answered professionals in the
-    window that were not seen. Returns (created, updated, gone)."""
-    content = STAGE_COLUMNS[1:]
-    dumps: dict = {}
+    """Set-based upsert on PostgreSQL, close to a bare COPY when slots are new:
 
-    def json_value(value) -> str:
-        key = repr(value)
-        found = dumps.get(key)
-        if found is None:
-            found = dumps[key] = json.dumps(value, ensure_ascii=False)
-        return found
+    1. read the stored id, hash and status of every slot seen (one index probe each);
+    2. ``COPY`` the new slots straight into ``planning_slot`` (no staging, no ``ON CONFLICT``: the
+       source's ingestions are serialised by a transaction advisory lock);
+    3. ``COPY`` the changed ones (other hash, or gone and seen again) into a temporary table and
+       ``UPDATE ... FROM`` it (a gone slot seen again comes back free);
+    4. set ``last_seen_at`` of the slots seen unchanged, by primary key;
+    5. mark gone the free slots of fully answered professionals in the window not seen by this run.
 
-    sql = _stage_sql()
+    Returns (created, updated, gone)."""
+    sql = _sql()
     with connection.cursor() as cursor:
-        cursor.execute(sql["drop"])
-        cursor.execute(sql["create"])
-        with cursor.cursor.copy(sql["copy"]) as copy:
-            write = copy.write_row
-            for external_id, fields in rows.items():
-                write(
-                    [
-                        external_id,
-                        *(json_value(fields[c]) if c in _JSON_FIELDS else fields[c] for c in content),
-                    ]
-                )
-            for external_id in skipped_ids:
-                write([external_id, *([None] * len(content))])
-        cursor.execute(sql["index"])
-        cursor.execute(sql["upsert"], {"source": source.pk, "now": now})
-        created, updated = cursor.fetchone()
-        cursor.execute(sql["seen"], {"source": source.pk, "now": now})
+        cursor.execute(sql["lock"], {"source": source.pk})
+        cursor.execute(sql["existing"], {"source": source.pk, "ids": [*rows, *skipped_ids]})
+        existing = {
+            external_id: (pk, content_hash, status) for external_id, pk, content_hash, status in cursor
+        }
+        new, changed, seen = [], [], []
+        for external_id, row in rows.items():
+            stored = existing.get(external_id)
+            if stored is None:
+                new.append(external_id)
+            elif stored[1] != row[_HASH] or stored[2] == SlotStatus.GONE:
+                changed.append((stored[0], row))
+            else:
+                seen.append(stored[0])
+        seen.extend(
+            existing[external_id][0]
+            for external_id in skipped_ids
+            if external_id in existing and existing[external_id][2] != SlotStatus.GONE
+        )
+        if new:
+            with cursor.cursor.copy(sql["copy_new"]) as copy:
+                write, head, tail = _copy_writer(copy), (source.pk,), (SlotStatus.FREE, "", "", now, now)
+                for external_id in new:
+                    write((head[0], external_id), rows[external_id], tail)
+        updated = 0
+        if changed:
+            cursor.execute(sql["stage_drop"])
+            cursor.execute(sql["stage_create"])
+            with cursor.cursor.copy(sql["stage_copy"]) as copy:
+                write = _copy_writer(copy)
+                for pk, row in changed:
+                    write((pk,), row, ())
+            cursor.execute(sql["update_changed"], {"now": now})
+            updated = cursor.rowcount
+            cursor.execute(sql["stage_drop"])
+        if seen:
+            cursor.execute(sql["seen"], {"ids": seen, "now": now})
         gone = 0
         if complete_ids:
             cursor.execute(
                 sql["gone"],
-                {"source": source.pk, "start": window_start, "end": window_end, "complete": complete_ids},
+                {
+                    "source": source.pk,
+                    "complete": complete_ids,
+                    "start": window_start,
+                    "end": window_end,
+                    "now": now,
+                },
             )
             gone = cursor.rowcount
-        cursor.execute(sql["drop"])
-    return created, updated, gone
+    return len(new), updated, gone
 
 
 def _upsert_orm(
     *,
     source: AgendaSource,
-    rows: dict[str, dict],
+    rows: dict[str, tuple],
     skipped_ids: set[str],
     complete_ids: list[int],
     window_start: datetime,
@@ -315,7 +372,8 @@ def _upsert_orm(
         ).values_list("pk", "external_id", "content_hash", "status"):
             existing[external_id] = (pk, content_hash, status)
     to_create, to_update, revived, unchanged_ids = [], [], [], set(skipped_ids)
-    for external_id, fields in rows.items():
+    for external_id, row in rows.items():
+        fields = dict(zip(CONTENT_COLUMNS, row, strict=True))
         if external_id not in existing:
             to_create.append(
                 Slot(source=source, external_id=external_id, first_seen_at=now, last_seen_at=now, **fields)
@@ -329,7 +387,7 @@ def _upsert_orm(
         if status == SlotStatus.GONE:
             revived.append(pk)
     Slot.objects.bulk_create(to_create, batch_size=CHUNK)
-    Slot.objects.bulk_update(to_update, CONTENT_FIELDS, batch_size=CHUNK)
+    Slot.objects.bulk_update(to_update, [*CONTENT_COLUMNS, "last_seen_at"], batch_size=CHUNK)
     for chunk in _chunks(revived):
         Slot.objects.filter(pk__in=chunk, status=SlotStatus.GONE).update(status=SlotStatus.FREE)
     for chunk in _chunks(sorted(unchanged_ids)):
@@ -363,8 +421,8 @@ def slots_ingest(
     - rejected: malformed resources, unknown professionals, professionals without a geolocated place.
     A second identical run changes nothing (created = updated = gone = 0).
 
-    On PostgreSQL the upsert is set-based (COPY into a temporary table, ``INSERT ... ON CONFLICT``,
-    two UPDATEs: :func:`_upsert_postgresql`); elsewhere it goes through the ORM (:func:`_upsert_orm`).
+    On PostgreSQL the upsert is set-based and new slots go in by a bare COPY
+    (:func:`_upsert_postgresql`); elsewhere it goes through the ORM (:func:`_upsert_orm`).
     """
     now = timezone.now()
     rejections: list[Rejection] = list(result.rejections)

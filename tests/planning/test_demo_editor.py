@@ -44,13 +44,52 @@ def test_polling_the_demo_editor_aggregates_its_agendas_through_next_links(demo_
     assert run.created > 100 and run.rejected == 0
     slots = Slot.objects.filter(source=source)
     assert {s.professional_id for s in slots} <= {p.pk for p in thirty_gps}
-    assert slots.filter(slot_types__contains=["SNP"]).exists() or slots.count() > 0
+    assert {code for s in slots for code in s.slot_types} >= {"SNP", "PUBLIC"}
+    assert {code for s in slots for code in s.modalities} >= {"AMB"}
     assert all(s.booking_url.startswith(f"{demo_editor.url}/rdv/") for s in slots)
     horizon = timezone.now() + timedelta(hours=72, minutes=1)
     assert all(timezone.now() - timedelta(minutes=1) <= s.start <= horizon for s in slots)
 
     again = source_poll(source_id=source.pk)
     assert (again.created, again.updated) == (0, 0)
+
+
+def test_a_frozen_clock_serves_the_same_agendas_at_every_poll(thirty_gps):
+    """``DEMO_EDITOR_NOW`` (benchmarks, support): two polls an instant apart see the same slots."""
+    import threading
+
+    from demo_editor.server import _frozen_now, make_server
+
+    frozen = _frozen_now("2026-11-23T08:00:00+01:00")
+    server = make_server(port=0, platform_url="http://127.0.0.1:9", page_size=40, frozen_now=frozen)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/fhir/Slot"
+        params = {
+            "start": ["ge2026-11-23T07:00:00+00:00", "le2026-11-25T07:00:00+00:00"],
+            "schedule.actor:Practitioner.identifier": f"urn:oid:1.2.250.1.71.4.2.1|8{thirty_gps[0].identifier}",
+            "status": "free",
+            "_count": "1000",
+        }
+        first, second = (httpx.get(url, params=params).json() for _ in range(2))
+    finally:
+        server.shutdown()
+        server.server_close()
+
+    def slot_ids(bundle):
+        return [e["resource"]["id"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Slot"]
+
+    assert slot_ids(first) == slot_ids(second) and slot_ids(first)
+    starts = [e["resource"]["start"] for e in first["entry"] if e["resource"]["resourceType"] == "Slot"]
+    assert min(starts) >= "2026-11-23T08"  # nothing before the frozen instant (07:00 UTC)
+
+
+def test_a_frozen_clock_without_time_zone_stops_the_editor_with_a_french_message():
+    from demo_editor.server import _frozen_now
+
+    assert _frozen_now("") is None
+    with pytest.raises(SystemExit, match="sans fuseau horaire"):
+        _frozen_now("2026-11-23T08:00:00")
 
 
 def test_editor_refuses_more_than_25_professionals_with_an_operation_outcome(demo_editor):

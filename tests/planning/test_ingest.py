@@ -214,3 +214,36 @@ def test_both_upsert_paths_give_the_same_statistics(httpserver, ig_professionals
     assert Slot.objects.get(external_id="ExampleSlotPSIndiv3").end == datetime(
         2021, 11, 4, 14, 40, tzinfo=UTC
     )
+
+
+@pytest.mark.parametrize("path", ["postgresql", "orm"])
+def test_a_re_poll_moves_last_seen_and_keeps_first_seen(httpserver, ig_professionals, monkeypatch, path):
+    """Unchanged slots are only re-stamped as seen; the ones that vanished are gone, not re-stamped."""
+    from django.db import connection
+
+    from planning import services
+
+    if path == "orm":
+        monkeypatch.setattr(services.ingest, "_upsert_postgresql", services.ingest._upsert_orm)
+    elif connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    source = _source(httpserver, [THOMAS, MARCEL])
+    httpserver.expect_request("/fhir/Slot").respond_with_json(ig_bundle("PSIndiv"))
+    source_poll(source_id=source.pk, **WINDOW)
+    before = {s.external_id: s for s in Slot.objects.filter(source=source)}
+    smaller = ig_bundle("PSIndiv")
+    smaller["entry"] = [e for e in smaller["entry"] if e["resource"].get("id") != "ExampleSlotPSIndiv1"]
+    httpserver.clear()
+    httpserver.expect_request("/fhir/Slot").respond_with_json(smaller)
+
+    source_poll(source_id=source.pk, **WINDOW)
+
+    after = {s.external_id: s for s in Slot.objects.filter(source=source)}
+    gone = after.pop("ExampleSlotPSIndiv1")
+    assert gone.status == SlotStatus.GONE
+    assert gone.last_seen_at == before["ExampleSlotPSIndiv1"].last_seen_at
+    assert len(after) == 3
+    for external_id, slot in after.items():
+        assert slot.status == SlotStatus.FREE
+        assert slot.first_seen_at == before[external_id].first_seen_at
+        assert slot.last_seen_at > before[external_id].last_seen_at

@@ -61,12 +61,14 @@ from cpts.models import PracticePlace, Professional  # noqa: E402
 from planning import selectors  # noqa: E402
 from planning.enums import MODALITY_BITS, SLOT_TYPE_BITS, SlotStatus, mask_of  # noqa: E402
 from planning.models import AgendaSource, Slot  # noqa: E402
+from planning.search_settings import radius_settings  # noqa: E402
 from planning.selectors import (  # noqa: E402
     _candidates_queryset,
     _excluded_source_ids,
     _sources_metadata,
     slots_search,
 )
+from sas_platform.geo import bounding_box, haversine_km  # noqa: E402
 from sas_platform.models import Commune  # noqa: E402
 from sas_platform.services import geography_load  # noqa: E402
 
@@ -178,7 +180,7 @@ def _before_usable_source_ids(now):
 def _before_candidates(
     *, latitude, longitude, radius_km, start, end, modality_masks, specialty_code, usable_ids, now, fetch
 ):
-    min_lat, max_lat, min_lon, max_lon = selectors.bounding_box(latitude, longitude, radius_km)
+    min_lat, max_lat, min_lon, max_lon = bounding_box(latitude, longitude, radius_km)
     cos_lat = math.cos(math.radians(latitude))
     d_lat = (F("latitude") - Value(latitude)) * Value(selectors.KM_PER_DEGREE)
     d_lon = (F("longitude") - Value(longitude)) * Value(selectors.KM_PER_DEGREE * cos_lat)
@@ -209,7 +211,7 @@ def slots_search_before(*, latitude, longitude, departement=None, specialty_code
     """The selector of commit 7e033d9 (default window, radius and modalities), for the ratio."""
     now = timezone.now()
     start, end = now, now + dt.timedelta(hours=48)
-    radii = selectors.radius_settings(departement=departement, latitude=latitude, longitude=longitude).radii()
+    radii = radius_settings(departement=departement, latitude=latitude, longitude=longitude).radii()
     sources, usable_ids = _before_usable_source_ids(now)
     rows, used_radius = [], radii[0]
     for radius in radii:
@@ -242,7 +244,7 @@ def slots_search_before(*, latitude, longitude, departement=None, specialty_code
     )
     today = timezone.localdate(now)
     for row in rows:
-        row["distance"] = selectors.haversine_km(latitude, longitude, row["latitude"], row["longitude"])
+        row["distance"] = haversine_km(latitude, longitude, row["latitude"], row["longitude"])
         row["recent"] = recent.get(row["professional_id"])
         row["key"] = (
             row["start"],

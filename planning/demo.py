@@ -44,12 +44,14 @@ def _effecteur() -> Professional | None:
 
 
 def _demo_rpps() -> list[str]:
-    """Every GP of the 13 but the demo effecteur, who declares availability on the platform instead."""
+    """Every GP of the 13 (médecine générale, SM54) but the demo effecteur, who declares availability
+    on the platform instead. Nurses, physiotherapists and the like expose no SAS slots."""
     effecteur = _effecteur()
     return sorted(
         set(
             Professional.objects.filter(
                 identifier_type="8",
+                specialty_code="SM54",
                 places__is_active=True,
                 places__commune__departement_id=DEMO_DEPARTEMENT,
             )

@@ -143,6 +143,7 @@ def test_booking_from_the_sas_sends_the_appointment_and_tolerates_a_404(demo_edi
 
 
 def test_demo_step_is_idempotent_and_works_with_whatever_professionals_exist(thirty_gps):
+    nurse = professional_with_place("19999999999", insee="13201", specialty_code="")
     first = seed_planning_demo(random.Random(1))
     before = list(Slot.objects.order_by("pk").values_list("pk", "status", "content_hash"))
     second = seed_planning_demo(random.Random(1))
@@ -152,6 +153,7 @@ def test_demo_step_is_idempotent_and_works_with_whatever_professionals_exist(thi
     assert list(Slot.objects.order_by("pk").values_list("pk", "status", "content_hash")) == before
     source = AgendaSource.objects.get(name=DEMO_SOURCE_NAME)
     assert source.base_url == "http://127.0.0.1:8100/fhir"
+    assert nurse.identifier not in source.rpps_list  # GPs only: no SAS slots for nurses
     from django_celery_beat.models import PeriodicTask
 
     task = PeriodicTask.objects.get(name=source.periodic_task_name)

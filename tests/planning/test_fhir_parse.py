@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from planning.connectors import fhir_check
 from planning.connectors.fhir_parse import BundleError, content_hashes, parse_searchset
 from tests.planning.conftest import ig_bundle
 
@@ -137,24 +138,20 @@ def _demo_bundle():
 
 
 def test_plain_slots_skip_the_full_validation_and_parse_the_same(monkeypatch):
-    from planning.connectors import fhir_parse
-
     bundle = _demo_bundle()
     raw_slots = [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Slot"]
-    assert raw_slots and all(fhir_parse._is_plain_slot(raw) for raw in raw_slots)
+    assert raw_slots and all(fhir_check.is_plain_slot(raw) for raw in raw_slots)
     fast = parse_searchset(bundle)
-    monkeypatch.setattr(fhir_parse, "_is_plain_slot", lambda raw: False)
+    monkeypatch.setattr(fhir_check, "is_plain_slot", lambda raw: False)
     full = parse_searchset(bundle)
 
     assert fast.slots == full.slots and fast.rejections == full.rejections == []
 
 
 def test_ig_examples_parse_the_same_with_the_full_validation(monkeypatch):
-    from planning.connectors import fhir_parse
-
     names = ("PSIndiv", "CPTS1", "CPTS2", "AgregateurSOS")
     fast = [parse_searchset(ig_bundle(name)) for name in names]
-    monkeypatch.setattr(fhir_parse, "_is_plain_slot", lambda raw: False)
+    monkeypatch.setattr(fhir_check, "is_plain_slot", lambda raw: False)
     full = [parse_searchset(ig_bundle(name)) for name in names]
     assert [(r.slots, r.rejections) for r in fast] == [(r.slots, r.rejections) for r in full]
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import json
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from werkzeug import Response
 
-from planning.connectors.breaker import breaker_state
+from planning.connectors.breaker import CacheCircuitStorage, breaker_state
 from planning.enums import RunStatus, SlotStatus, SourceHealth
 from planning.models import Slot
 from planning.selectors import slots_search
@@ -200,7 +200,7 @@ def test_circuit_opens_after_repeated_failures_and_closes_after_a_successful_pro
 ):
     settings.PLANNING_CONNECTOR_ATTEMPTS = 1
     settings.PLANNING_BREAKER_FAIL_MAX = 3
-    settings.PLANNING_BREAKER_RESET_SECONDS = 1
+    settings.PLANNING_BREAKER_RESET_SECONDS = 600  # never reached by the 4 polls, however slow the machine
     httpserver.expect_request("/panne/Slot").respond_with_data("panne", status=500)
     source = _failing(httpserver)
     before = _snapshot()
@@ -214,7 +214,8 @@ def test_circuit_opens_after_repeated_failures_and_closes_after_a_successful_pro
 
     httpserver.clear()
     httpserver.expect_request("/panne/Slot").respond_with_json(ig_bundle("PSIndiv"))
-    time.sleep(1.1)
+    storage = CacheCircuitStorage(source.name)
+    storage.opened_at -= timedelta(seconds=601)  # the reset timeout has elapsed: one probe goes through
     probe = source_poll(source_id=source.pk, **WINDOW)
 
     assert probe.status == RunStatus.SUCCESS and probe.created == 4

@@ -7,7 +7,8 @@ django-celery-beat periodic task ``planning-source-<id>`` (Periodic tasks in the
 from django import forms
 from django.contrib import admin
 
-from planning.models import AgendaSource, DeclaredAvailability, Slot, SourceRun
+from planning.models import AgendaSource, DeclaredAvailability, Slot, SourceCoverage, SourceRun
+from planning.selectors import slot_last_seen_at
 
 
 class AgendaSourceForm(forms.ModelForm):
@@ -91,9 +92,36 @@ class SlotAdmin(admin.ModelAdmin):
     )
     raw_id_fields = ("professional", "place", "declared_availability")
     date_hierarchy = "start"
-    readonly_fields = ("content_hash", "first_seen_at", "last_seen_at", "booked_at", "booking_url")
+    readonly_fields = (
+        "content_hash",
+        "first_seen_at",
+        "last_seen",
+        "last_seen_at",
+        "booked_at",
+        "booking_url",
+    )
 
     def has_add_permission(self, request):
+        return False
+
+    @admin.display(description="vu à la source pour la dernière fois")
+    def last_seen(self, obj: Slot):
+        return slot_last_seen_at(obj)
+
+
+@admin.register(SourceCoverage)
+class SourceCoverageAdmin(admin.ModelAdmin):
+    """Read-only: written by each poll for the professionals it got in full."""
+
+    list_display = ("source", "professional", "seen_at", "window_start", "window_end")
+    list_filter = ("source",)
+    raw_id_fields = ("professional",)
+    search_fields = ("professional__identifier", "professional__last_name")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
 

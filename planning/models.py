@@ -144,6 +144,35 @@ class SourceRun(models.Model):
         return None
 
 
+class SourceCoverage(models.Model):
+    """When a source last answered in full for one professional, and over which window.
+
+    A poll whose every page for a professional arrived confirms at once all that professional's
+    live slots in the window (DOMAIN.md §3.3: a fresh local copy): their "last seen" is this row's
+    ``seen_at``. So an unchanged slot is not rewritten at every poll (a source of 100,000 slots
+    polled every 5 minutes would otherwise rewrite them all each time, issue 4 §8);
+    :func:`planning.selectors.slot_last_seen_at` gives a slot's last sighting.
+    """
+
+    source = models.ForeignKey(AgendaSource, on_delete=models.CASCADE, related_name="coverages")
+    professional = models.ForeignKey("cpts.Professional", on_delete=models.CASCADE, related_name="+")
+    window_start = models.DateTimeField("début de la fenêtre interrogée")
+    window_end = models.DateTimeField("fin de la fenêtre interrogée")
+    seen_at = models.DateTimeField("réponse complète reçue le")
+
+    class Meta:
+        verbose_name = "couverture d'une source"
+        verbose_name_plural = "couvertures des sources"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "professional"], name="coverage_source_professional_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} / {self.professional_id} ({self.seen_at:%d/%m %H:%M})"
+
+
 class Slot(models.Model):
     """A free (or held, booked, gone) slot of a professional (DOMAIN.md §3.3).
 
@@ -189,7 +218,9 @@ class Slot(models.Model):
     booked_at = models.DateTimeField(null=True, blank=True)
     content_hash = models.CharField(max_length=32, blank=True, editable=False)
     first_seen_at = models.DateTimeField(default=timezone.now)
-    last_seen_at = models.DateTimeField(default=timezone.now)
+    # Stamped when the slot is created, changed, re-checked or seen by a poll that was not complete for
+    # its professional; otherwise its professional's SourceCoverage says when it was last seen.
+    last_seen_at = models.DateTimeField("vu individuellement pour la dernière fois", default=timezone.now)
     declared_availability = models.ForeignKey(
         "planning.DeclaredAvailability",
         on_delete=models.SET_NULL,

@@ -58,6 +58,7 @@ from planning.selectors.slots import (
     _rpps_of,
     agenda_source_authenticate,
     slot_find_for_appointment,
+    slot_last_seen_at,
 )
 from planning.selectors.source_cache import (
     _excluded_source_ids,
@@ -110,6 +111,7 @@ __all__ = [
     "meets_two_hours_rule",
     "owned_slots_for_fhir",
     "slot_find_for_appointment",
+    "slot_last_seen_at",
     "slots_search",
     "source_last_runs",
     "source_runs_of",

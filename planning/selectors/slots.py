@@ -1,4 +1,5 @@
-"""Slots named by an editor's appointment feedback, and the editors' source tokens."""
+"""Slots named by an editor's appointment feedback, a slot's last sighting, and the editors'
+source tokens."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import hashlib
 from datetime import datetime
 
 from planning.enums import SlotStatus
-from planning.models import AgendaSource, Slot
+from planning.models import AgendaSource, Slot, SourceCoverage
 
 
 def _rpps_of(value: str) -> str:
@@ -41,3 +42,23 @@ def agenda_source_authenticate(*, token: str) -> AgendaSource | None:
         return None
     digest = hashlib.sha256(token.encode()).hexdigest()
     return AgendaSource.objects.filter(feedback_token_hash=digest, is_active=True).first()
+
+
+def slot_last_seen_at(slot: Slot) -> datetime:
+    """When the slot was last seen at its source: its own stamp (created, changed, re-checked, or seen
+    by a poll incomplete for its professional), or, if later, its professional's last complete
+    answer from that source over a window holding its start (``SourceCoverage``). A gone slot keeps
+    the sighting recorded when it vanished."""
+    if slot.source_id is None or slot.status == SlotStatus.GONE:
+        return slot.last_seen_at
+    covered = (
+        SourceCoverage.objects.filter(
+            source_id=slot.source_id,
+            professional_id=slot.professional_id,
+            window_start__lte=slot.start,
+            window_end__gte=slot.start,
+        )
+        .values_list("seen_at", flat=True)
+        .first()
+    )
+    return max(slot.last_seen_at, covered) if covered else slot.last_seen_at

@@ -22,7 +22,7 @@ from planning.enums import (
     SourceKind,
     mask_of,
 )
-from planning.models import AgendaSource, Slot, SourceRun
+from planning.models import AgendaSource, Slot, SourceCoverage, SourceRun
 from planning.selectors import sources_cache_clear
 
 MAX_REJECTIONS_KEPT = 200
@@ -216,7 +216,7 @@ _SQL = {
     # Ingestions of one source are serialised in the database too (the poll also holds a cache lock).
     "lock": "SELECT pg_advisory_xact_lock(hashtext('planning_slot_ingest'), %(source)s)",
     "existing": """
-SELECT "external_id", "id", "content_hash", "status" FROM {table}
+SELECT "external_id", "id", "content_hash", "status", "professional_id" FROM {table}
  WHERE "source_id" = %(source)s AND "external_id" = ANY(%(ids)s)
 """,
     "copy_new": """COPY {table} ("source_id", "external_id", {columns}, "status", "hold_reference",
@@ -229,16 +229,25 @@ UPDATE {table} s SET {assignments}, "last_seen_at" = %(now)s,
        "status" = CASE WHEN s."status" = 'gone' THEN 'free' ELSE s."status" END
   FROM {stage} t WHERE s."id" = t."id"
 """,
-    "seen": """
+    "stamp": """
 UPDATE {table} SET "last_seen_at" = %(now)s
  WHERE "id" = ANY(%(ids)s) AND "status" <> 'gone' AND "last_seen_at" <> %(now)s
 """,
-    # Every slot seen by this run now has last_seen_at = now; the others of fully answered
-    # professionals, free and in the window, have vanished from the source.
-    "gone": """
-UPDATE {table} SET "status" = 'gone'
+    # Seen by this run: new and changed slots (stamped now), unchanged ones (``kept``, left out in
+    # Python). The other free slots of fully answered professionals in the window have vanished.
+    "gone_candidates": """
+SELECT "id" FROM {table}
  WHERE "source_id" = %(source)s AND "professional_id" = ANY(%(complete)s)
    AND "start" >= %(start)s AND "start" <= %(end)s AND "status" = 'free' AND "last_seen_at" <> %(now)s
+""",
+    # Their last sighting is the previous complete answer covering them, if later than their own stamp.
+    "gone": """
+UPDATE {table} s SET "status" = 'gone',
+       "last_seen_at" = GREATEST(s."last_seen_at", (
+           SELECT c."seen_at" FROM {coverage} c
+            WHERE c."source_id" = s."source_id" AND c."professional_id" = s."professional_id"
+              AND s."start" >= c."window_start" AND s."start" <= c."window_end"))
+ WHERE s."id" = ANY(%(ids)s) AND s."status" = 'free'
 """,
 }
 
@@ -248,6 +257,7 @@ def _sql() -> dict[str, str]:
     """The statements of the PostgreSQL upsert (identifiers are this module's constants)."""
     names = {
         "table": Slot._meta.db_table,
+        "coverage": SourceCoverage._meta.db_table,
         "stage": "pg_temp.planning_slot_stage",
         "columns": ", ".join(map(_q, CONTENT_COLUMNS)),
         "assignments": ", ".join(f"{_q(c)} = t.{_q(c)}" for c in CONTENT_COLUMNS),
@@ -289,41 +299,50 @@ def _upsert_postgresql(
 ) -> tuple[int, int, int]:
     """Set-based upsert on PostgreSQL, close to a bare COPY when slots are new:
 
-    1. read the stored id, hash and status of every slot seen (one index probe each);
+    1. read the stored id, hash, status and professional of every slot seen (one index probe each);
     2. ``COPY`` the new slots straight into ``planning_slot`` (no staging, no ``ON CONFLICT``: the
        source's ingestions are serialised by a transaction advisory lock);
     3. ``COPY`` the changed ones (other hash, or gone and seen again) into a temporary table and
        ``UPDATE ... FROM`` it (a gone slot seen again comes back free);
-    4. set ``last_seen_at`` of the slots seen unchanged, by primary key;
+    4. leave the unchanged ones alone when their professional was answered in full (the
+       ``SourceCoverage`` written by :func:`slots_ingest` says they were seen), else stamp their
+       ``last_seen_at``;
     5. mark gone the free slots of fully answered professionals in the window not seen by this run.
 
     Returns (created, updated, gone)."""
     sql = _sql()
+    complete = set(complete_ids)
+    kept: set[int] = set()
     with connection.cursor() as cursor:
         cursor.execute(sql["lock"], {"source": source.pk})
         cursor.execute(sql["existing"], {"source": source.pk, "ids": [*rows, *skipped_ids]})
         existing = {
-            external_id: (pk, content_hash, status) for external_id, pk, content_hash, status in cursor
-        }
-        new, changed, seen = [], [], []
+            external_id: stored for external_id, *stored in cursor
+        }  # (pk, hash, status, professional)
+        new, changed, stamp = [], [], []
         for external_id, row in rows.items():
             stored = existing.get(external_id)
             if stored is None:
                 new.append(external_id)
             elif stored[1] != row[_HASH] or stored[2] == SlotStatus.GONE:
                 changed.append((stored[0], row))
+            elif stored[3] in complete:
+                kept.add(stored[0])
             else:
-                seen.append(stored[0])
-        seen.extend(
-            existing[external_id][0]
-            for external_id in skipped_ids
-            if external_id in existing and existing[external_id][2] != SlotStatus.GONE
-        )
+                stamp.append(stored[0])
+        for external_id in skipped_ids:
+            stored = existing.get(external_id)
+            if stored is None or stored[2] == SlotStatus.GONE:
+                continue
+            if stored[3] in complete:
+                kept.add(stored[0])
+            else:
+                stamp.append(stored[0])
         if new:
             with cursor.cursor.copy(sql["copy_new"]) as copy:
-                write, head, tail = _copy_writer(copy), (source.pk,), (SlotStatus.FREE, "", "", now, now)
+                write, tail = _copy_writer(copy), (SlotStatus.FREE, "", "", now, now)
                 for external_id in new:
-                    write((head[0], external_id), rows[external_id], tail)
+                    write((source.pk, external_id), rows[external_id], tail)
         updated = 0
         if changed:
             cursor.execute(sql["stage_drop"])
@@ -335,12 +354,12 @@ def _upsert_postgresql(
             cursor.execute(sql["update_changed"], {"now": now})
             updated = cursor.rowcount
             cursor.execute(sql["stage_drop"])
-        if seen:
-            cursor.execute(sql["seen"], {"ids": seen, "now": now})
+        if stamp:
+            cursor.execute(sql["stamp"], {"ids": stamp, "now": now})
         gone = 0
         if complete_ids:
             cursor.execute(
-                sql["gone"],
+                sql["gone_candidates"],
                 {
                     "source": source.pk,
                     "complete": complete_ids,
@@ -349,7 +368,10 @@ def _upsert_postgresql(
                     "now": now,
                 },
             )
-            gone = cursor.rowcount
+            vanished = [pk for (pk,) in cursor if pk not in kept]
+            if vanished:
+                cursor.execute(sql["gone"], {"ids": vanished})
+                gone = cursor.rowcount
     return len(new), updated, gone
 
 
@@ -363,15 +385,17 @@ def _upsert_orm(
     window_end: datetime,
     now: datetime,
 ) -> tuple[int, int, int]:
-    """The same upsert through the ORM (SQLite and other databases): read the existing rows'
-    hashes, bulk create, bulk update, then mark the vanished slots gone. Returns (created, updated, gone)."""
-    existing: dict[str, tuple[int, str, str]] = {}
-    for chunk in _chunks(list(rows)):
-        for pk, external_id, content_hash, status in Slot.objects.filter(
+    """The same upsert through the ORM (SQLite and other databases): read the existing rows, bulk
+    create, bulk update, stamp the unchanged slots of professionals not answered in full, then mark
+    the vanished slots gone. Returns (created, updated, gone)."""
+    existing: dict[str, tuple[int, str, str, int]] = {}
+    for chunk in _chunks([*rows, *skipped_ids]):
+        for pk, external_id, content_hash, status, professional_id in Slot.objects.filter(
             source=source, external_id__in=chunk
-        ).values_list("pk", "external_id", "content_hash", "status"):
-            existing[external_id] = (pk, content_hash, status)
-    to_create, to_update, revived, unchanged_ids = [], [], [], set(skipped_ids)
+        ).values_list("pk", "external_id", "content_hash", "status", "professional_id"):
+            existing[external_id] = (pk, content_hash, status, professional_id)
+    complete = set(complete_ids)
+    to_create, to_update, revived, seen, stamp = [], [], [], set(), []
     for external_id, row in rows.items():
         fields = dict(zip(CONTENT_COLUMNS, row, strict=True))
         if external_id not in existing:
@@ -379,35 +403,77 @@ def _upsert_orm(
                 Slot(source=source, external_id=external_id, first_seen_at=now, last_seen_at=now, **fields)
             )
             continue
-        pk, content_hash, status = existing[external_id]
+        pk, content_hash, status, professional_id = existing[external_id]
+        seen.add(pk)
         if content_hash == fields["content_hash"] and status != SlotStatus.GONE:
-            unchanged_ids.add(external_id)
+            if professional_id not in complete:
+                stamp.append(pk)
             continue
         to_update.append(Slot(pk=pk, last_seen_at=now, **fields))
         if status == SlotStatus.GONE:
             revived.append(pk)
+    for external_id in skipped_ids:
+        if external_id in existing and existing[external_id][2] != SlotStatus.GONE:
+            pk, _, _, professional_id = existing[external_id]
+            seen.add(pk)
+            if professional_id not in complete:
+                stamp.append(pk)
     Slot.objects.bulk_create(to_create, batch_size=CHUNK)
     Slot.objects.bulk_update(to_update, [*CONTENT_COLUMNS, "last_seen_at"], batch_size=CHUNK)
     for chunk in _chunks(revived):
         Slot.objects.filter(pk__in=chunk, status=SlotStatus.GONE).update(status=SlotStatus.FREE)
-    for chunk in _chunks(sorted(unchanged_ids)):
-        Slot.objects.filter(source=source, external_id__in=chunk).exclude(status=SlotStatus.GONE).update(
-            last_seen_at=now
-        )
-    gone = 0
-    if complete_ids:
-        seen = set(rows) | unchanged_ids
-        candidates = Slot.objects.filter(
-            source=source,
-            status=SlotStatus.FREE,
-            start__gte=window_start,
-            start__lte=window_end,
-            professional_id__in=complete_ids,
-        ).values_list("pk", "external_id")
-        gone_ids = [pk for pk, external_id in candidates if external_id not in seen]
-        for chunk in _chunks(gone_ids):
-            gone += Slot.objects.filter(pk__in=chunk, status=SlotStatus.FREE).update(status=SlotStatus.GONE)
-    return len(to_create), len(to_update), gone
+    for chunk in _chunks(stamp):
+        Slot.objects.filter(pk__in=chunk).exclude(status=SlotStatus.GONE).update(last_seen_at=now)
+    if not complete_ids:
+        return len(to_create), len(to_update), 0
+    coverage = {
+        c.professional_id: c
+        for c in SourceCoverage.objects.filter(source=source, professional_id__in=complete_ids)
+    }
+    vanished = []
+    for slot in Slot.objects.filter(
+        source=source,
+        status=SlotStatus.FREE,
+        start__gte=window_start,
+        start__lte=window_end,
+        professional_id__in=complete_ids,
+    ).only("pk", "professional_id", "start", "last_seen_at"):
+        if slot.pk in seen or slot.last_seen_at == now:
+            continue
+        covered = coverage.get(slot.professional_id)
+        if covered and covered.window_start <= slot.start <= covered.window_end:
+            slot.last_seen_at = max(slot.last_seen_at, covered.seen_at)
+        slot.status = SlotStatus.GONE
+        vanished.append(slot)
+    Slot.objects.bulk_update(vanished, ["status", "last_seen_at"], batch_size=CHUNK)
+    return len(to_create), len(to_update), len(vanished)
+
+
+def _coverage_record(
+    *,
+    source: AgendaSource,
+    complete_ids: list[int],
+    window_start: datetime,
+    window_end: datetime,
+    now: datetime,
+) -> None:
+    """Each fully answered professional's live slots in the window were seen now (SourceCoverage)."""
+    SourceCoverage.objects.bulk_create(
+        [
+            SourceCoverage(
+                source=source,
+                professional_id=pk,
+                window_start=window_start,
+                window_end=window_end,
+                seen_at=now,
+            )
+            for pk in complete_ids
+        ],
+        update_conflicts=True,
+        unique_fields=["source", "professional"],
+        update_fields=["window_start", "window_end", "seen_at"],
+        batch_size=CHUNK,
+    )
 
 
 def slots_ingest(
@@ -440,6 +506,13 @@ def slots_ingest(
             source=source,
             rows=rows,
             skipped_ids=skipped_ids,
+            complete_ids=complete_ids,
+            window_start=window_start,
+            window_end=window_end,
+            now=now,
+        )
+        _coverage_record(
+            source=source,
             complete_ids=complete_ids,
             window_start=window_start,
             window_end=window_end,

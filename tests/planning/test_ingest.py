@@ -9,6 +9,7 @@ from urllib.parse import parse_qsl
 import pytest
 from django.core.management import call_command
 
+from planning.connectors.base import FetchResult
 from planning.enums import RunStatus, SlotStatus, SourceHealth
 from planning.models import Slot
 from planning.services import source_create, source_poll
@@ -216,9 +217,7 @@ def test_both_upsert_paths_give_the_same_statistics(httpserver, ig_professionals
     )
 
 
-@pytest.mark.parametrize("path", ["postgresql", "orm"])
-def test_a_re_poll_moves_last_seen_and_keeps_first_seen(httpserver, ig_professionals, monkeypatch, path):
-    """Unchanged slots are only re-stamped as seen; the ones that vanished are gone, not re-stamped."""
+def _use(path, monkeypatch):
     from django.db import connection
 
     from planning import services
@@ -227,9 +226,21 @@ def test_a_re_poll_moves_last_seen_and_keeps_first_seen(httpserver, ig_professio
         monkeypatch.setattr(services.ingest, "_upsert_postgresql", services.ingest._upsert_orm)
     elif connection.vendor != "postgresql":
         pytest.skip("PostgreSQL only")
+
+
+@pytest.mark.parametrize("path", ["postgresql", "orm"])
+def test_a_complete_re_poll_confirms_unchanged_slots_without_rewriting_them(
+    httpserver, ig_professionals, monkeypatch, path
+):
+    """Unchanged slots of a fully answered professional keep their row; the coverage says they were
+    seen. A vanished slot is gone and keeps its last sighting."""
+    from planning.models import SourceCoverage
+    from planning.selectors import slot_last_seen_at
+
+    _use(path, monkeypatch)
     source = _source(httpserver, [THOMAS, MARCEL])
     httpserver.expect_request("/fhir/Slot").respond_with_json(ig_bundle("PSIndiv"))
-    source_poll(source_id=source.pk, **WINDOW)
+    first = source_poll(source_id=source.pk, **WINDOW)
     before = {s.external_id: s for s in Slot.objects.filter(source=source)}
     smaller = ig_bundle("PSIndiv")
     smaller["entry"] = [e for e in smaller["entry"] if e["resource"].get("id") != "ExampleSlotPSIndiv1"]
@@ -238,12 +249,54 @@ def test_a_re_poll_moves_last_seen_and_keeps_first_seen(httpserver, ig_professio
 
     source_poll(source_id=source.pk, **WINDOW)
 
+    coverage = SourceCoverage.objects.get(source=source, professional=ig_professionals["thomas"])
+    assert coverage.seen_at > first.started_at and (coverage.window_start, coverage.window_end) == (
+        WINDOW["window_start"],
+        WINDOW["window_end"],
+    )
     after = {s.external_id: s for s in Slot.objects.filter(source=source)}
     gone = after.pop("ExampleSlotPSIndiv1")
     assert gone.status == SlotStatus.GONE
-    assert gone.last_seen_at == before["ExampleSlotPSIndiv1"].last_seen_at
+    assert slot_last_seen_at(gone) == gone.last_seen_at >= before["ExampleSlotPSIndiv1"].last_seen_at
+    assert gone.last_seen_at < coverage.seen_at  # not this run: it was not seen
     assert len(after) == 3
     for external_id, slot in after.items():
         assert slot.status == SlotStatus.FREE
-        assert slot.first_seen_at == before[external_id].first_seen_at
-        assert slot.last_seen_at > before[external_id].last_seen_at
+        assert (slot.first_seen_at, slot.last_seen_at) == (
+            before[external_id].first_seen_at,
+            before[external_id].last_seen_at,
+        )
+        assert slot_last_seen_at(slot) == coverage.seen_at > before[external_id].last_seen_at
+
+
+@pytest.mark.parametrize("path", ["postgresql", "orm"])
+def test_an_incomplete_re_poll_stamps_the_slots_it_saw_and_marks_none_gone(
+    ig_professionals, monkeypatch, path
+):
+    """A professional whose pages did not all arrive: the slots seen are stamped one by one (no
+    coverage), and none of theirs is marked gone."""
+    from planning.connectors.fhir_parse import parse_searchset
+    from planning.enums import RunTrigger
+    from planning.models import SourceCoverage, SourceRun
+    from planning.services import slots_ingest
+
+    _use(path, monkeypatch)
+    source = source_create(name="partielle", label="Partielle", base_url="http://127.0.0.1:9/fhir")
+    parsed = parse_searchset(ig_bundle("PSIndiv"))
+
+    def ingest(slots, complete):
+        run = SourceRun.objects.create(source=source, trigger=RunTrigger.COMMAND)
+        result = FetchResult(slots=slots, complete_rpps=complete)
+        return slots_ingest(source=source, run=run, result=result, **WINDOW)
+
+    ingest(parsed.slots, {THOMAS, MARCEL})
+    before = dict(Slot.objects.filter(source=source).values_list("external_id", "last_seen_at"))
+    run = ingest(parsed.slots[1:], set())
+
+    assert (run.created, run.updated, run.unchanged, run.gone) == (0, 0, len(parsed.slots) - 1, 0)
+    after = dict(Slot.objects.filter(source=source).values_list("external_id", "last_seen_at"))
+    missing = parsed.slots[0].external_id
+    assert after[missing] == before[missing]
+    assert all(after[k] > before[k] for k in after if k != missing)
+    assert not Slot.objects.filter(source=source, status=SlotStatus.GONE).exists()
+    assert SourceCoverage.objects.filter(source=source).count() == 2  # from the first, complete run

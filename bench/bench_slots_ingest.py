@@ -10,7 +10,9 @@ sees exactly the same agendas. Measured in one run, on PostgreSQL:
    all created), separately;
 2. identical re-poll: must change nothing (created = updated = gone = 0), and be faster (the
    connector skips slots whose content hash is already known);
-3. raw ``COPY`` of the same rows into ``planning_slot`` (same indexes), the floor of any upsert.
+3. the first poll's upsert twice more (same parsed answer, emptied source) and a raw ``COPY`` of the
+   same rows into ``planning_slot`` (same indexes, foreign keys) three times, interleaved: the
+   medians are compared (the machine is shared and noisy).
 
 Runs on its own database ``bench_planning_ingest`` (created and migrated if missing). Writes
 ``bench/results/planning_ingest.md``.
@@ -23,6 +25,7 @@ import json
 import os
 import platform
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -31,6 +34,7 @@ from urllib.parse import urlsplit, urlunsplit
 BENCH_DB = "bench_planning_ingest"
 DOCTORS = int(os.environ.get("BENCH_INGEST_DOCTORS", "1270"))
 DAYS = 14
+REPEATS = 3
 
 
 def _bench_database_url() -> str:
@@ -68,7 +72,7 @@ from cpts.models import PracticePlace, Professional  # noqa: E402
 from planning import services  # noqa: E402
 from planning.connectors.sas_ig import SasIgFhirConnector  # noqa: E402
 from planning.enums import RunTrigger  # noqa: E402
-from planning.models import AgendaSource, Slot, SourceRun  # noqa: E402
+from planning.models import AgendaSource, Slot, SourceCoverage, SourceRun  # noqa: E402
 from sas_platform.models import Commune  # noqa: E402
 from sas_platform.services import geography_load  # noqa: E402
 
@@ -147,7 +151,14 @@ def _professionals() -> list[str]:
     return rpps
 
 
-def _poll(source: AgendaSource, window: tuple[dt.datetime, dt.datetime], *, known: bool) -> dict:
+def _vacuum() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE planning_slot")
+
+
+def _poll(
+    source: AgendaSource, window: tuple[dt.datetime, dt.datetime], *, known: bool
+) -> tuple[dict, object]:
     start, end = window
     known_hashes = services._known_hashes(source=source, window_start=start, window_end=end) if known else {}
     run = SourceRun.objects.create(source=source, trigger=RunTrigger.COMMAND, started_at=timezone.now())
@@ -171,7 +182,21 @@ def _poll(source: AgendaSource, window: tuple[dt.datetime, dt.datetime], *, know
         "requests": result.requests,
         "errors": list(result.errors),
         **run.stats(),
-    }
+    }, result
+
+
+def _upsert_again(source: AgendaSource, result, window: tuple[dt.datetime, dt.datetime]) -> float:
+    """The first poll's upsert once more, on an emptied source (every slot new again); timed."""
+    Slot.objects.filter(source=source).delete()
+    SourceCoverage.objects.filter(source=source).delete()
+    _vacuum()
+    run = SourceRun.objects.create(source=source, trigger=RunTrigger.COMMAND, started_at=timezone.now())
+    begun = time.perf_counter()
+    services.slots_ingest(source=source, run=run, result=result, window_start=window[0], window_end=window[1])
+    elapsed = time.perf_counter() - begun
+    if run.created != len(result.slots):
+        sys.exit(f"bench_slots_ingest : {run.created} créés au lieu de {len(result.slots)}.")
+    return elapsed
 
 
 COPY_COLUMNS = [
@@ -215,6 +240,7 @@ def _copy(source: AgendaSource) -> tuple[int, float]:
         row["source_id"] = target.pk
         rows.append([json.dumps(row[c]) if c in JSON_COLUMNS else row[c] for c in COPY_COLUMNS])
     columns = ", ".join(f'"{c}"' for c in COPY_COLUMNS)
+    _vacuum()
     begun = time.perf_counter()
     with (
         transaction.atomic(),
@@ -240,25 +266,33 @@ def main() -> None:
     )
     Slot.objects.filter(source=source).delete()
     SourceRun.objects.filter(source=source).delete()
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE planning_slot")
+    SourceCoverage.objects.filter(source=source).delete()
+    _vacuum()
     window = (FROZEN, FROZEN + dt.timedelta(days=DAYS))
     try:
-        first = _poll(source, window, known=False)
-        second = _poll(source, window, known=True)
+        first, result = _poll(source, window, known=False)
+        second, _ = _poll(source, window, known=True)
     finally:
         editor.terminate()
         editor.wait(timeout=10)
-    copied, copy_s = _copy(source)
+    # The shared machine is noisy: the first poll's upsert and the bare COPY, each REPEATS times,
+    # interleaved; medians compared.
+    upserts, copies = [first["upsert_s"]], []
+    for repeat in range(REPEATS):
+        copied, copy_s = _copy(source)
+        copies.append(copy_s)
+        if repeat < REPEATS - 1:
+            upserts.append(_upsert_again(source, result, window))
     with connection.cursor() as cursor:
         cursor.execute("SELECT version()")
         pg_version = cursor.fetchone()[0].split(" on ")[0]
 
     slots = first["created"]
     changed = second["created"] + second["updated"] + second["gone"]
-    upsert_rate = slots / first["upsert_s"]
+    upsert_s, copy_s = statistics.median(upserts), statistics.median(copies)
+    upsert_rate = slots / upsert_s
     parse_rate = first["fetched"] / first["parse_s"]
-    parse_upsert_rate = slots / (first["parse_s"] + first["upsert_s"])
+    parse_upsert_rate = slots / (first["parse_s"] + upsert_s)
     copy_rate = copied / copy_s
     line = (
         "| {label} | {fetched:,} | {created:,} | {updated:,} | {unchanged:,} | {gone:,} | {rejected:,} "
@@ -283,24 +317,27 @@ per page; each Slot by a structural check of its FHIR R4 types and formats, with
 `fhir.resources` validation only when the check doubts). Then `slots_ingest` upserts, on
 PostgreSQL: one index probe per slot for its stored id and hash, a bare `COPY` of the new slots
 into `planning_slot`, `COPY` into a temporary table + one `UPDATE ... FROM` for the changed ones,
-one `UPDATE` of `last_seen_at` by primary key for the unchanged ones, one set-based `UPDATE`
-marking gone the vanished ones; one transaction, foreign keys checked. Both polls ask the same window.
+nothing for the unchanged ones of fully answered professionals (their `SourceCoverage` row is
+refreshed), one `UPDATE` marking gone the vanished ones; one transaction, foreign keys checked. Both polls ask the same window.
 {scale}
 | run | fetched | created | updated | unchanged | gone | rejected | HTTP requests | HTTP + editor (s) | parse (s) | upsert (s) | total (s) |
 | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 {line.format(label="first poll", **first)}
 {line.format(label="identical re-poll", **second)}
 
-- **Upsert stage, first poll: {upsert_rate:,.0f} slots/s** ({slots:,} slots in {first["upsert_s"]:.2f} s; target ≥ 20,000 →
-  {"met" if upsert_rate >= 20_000 else "NOT met"}).
+- **Upsert stage, first poll: {upsert_rate:,.0f} slots/s** ({slots:,} slots in {upsert_s:.2f} s, median of {REPEATS}:
+  {", ".join(f"{t:.2f}" for t in upserts)} s, the same parsed answer upserted into an emptied source;
+  target ≥ 20,000 → {"met" if upsert_rate >= 20_000 else "NOT met"}).
 - Parse: {parse_rate:,.0f} slots/s; parse + upsert: {parse_upsert_rate:,.0f} slots/s. Whole first poll, HTTP and the
   editor's own work included: {slots / first["total_s"]:,.0f} slots/s.
 - Identical re-poll: **{changed} slots changed** (created + updated + gone), {second["fetched"] / second["total_s"]:,.0f} slots/s
   overall, {first["total_s"] / second["total_s"]:.1f}× faster than the first poll; its upsert
-  {first["upsert_s"] / second["upsert_s"]:.1f}× faster (unchanged slots are recognised by their content hash before
-  validation, and only their `last_seen_at` is written).
-- Raw `COPY` of the same {copied:,} rows into `planning_slot` (same indexes and foreign keys, one transaction):
-  {copy_s:.2f} s, **{copy_rate:,.0f} slots/s**; upsert / COPY = {upsert_rate / copy_rate:.2f}.
+  {upsert_s / second["upsert_s"]:.1f}× faster (unchanged slots are recognised by their content hash before
+  validation; no slot row is written: each fully answered professional's `SourceCoverage` says when
+  their slots were last seen).
+- Raw `COPY` of the same {copied:,} rows into `planning_slot` (same indexes and foreign keys, one transaction),
+  interleaved with the upserts: {copy_s:.2f} s (median of {", ".join(f"{t:.2f}" for t in copies)} s),
+  **{copy_rate:,.0f} slots/s**; upsert / COPY = {upsert_rate / copy_rate:.2f}.
 - Errors: {len(first["errors"]) + len(second["errors"])}. Load average at the end of the run: {os.getloadavg()[0]:.1f} on
   {os.cpu_count()} cores shared with other developers' test suites.
 """
@@ -315,7 +352,7 @@ marking gone the vanished ones; one transaction, foreign keys checked. Both poll
             "copy_slots_per_s": round(copy_rate),
             "ratio_upsert_to_copy": round(upsert_rate / copy_rate, 2),
             "rerun_changed": changed,
-            "rerun_upsert_speedup": round(first["upsert_s"] / second["upsert_s"], 1),
+            "rerun_upsert_speedup": round(upsert_s / second["upsert_s"], 1),
         },
     )
     if changed or first["errors"] or second["errors"]:

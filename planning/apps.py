@@ -24,6 +24,12 @@ class PlanningConfig(AppConfig):
             "planning-declared-slots",
             {"task": "planning.tasks.declared_slots_generate", "every": 3600},
         )
+        PERIODIC_TASKS.setdefault(
+            # Every night: slots ended more than PLANNING_SLOT_RETENTION_DAYS ago and never booked,
+            # runs older than PLANNING_RUN_RETENTION_DAYS (each source's latest stays).
+            "planning-purge",
+            {"task": "planning.tasks.purge", "crontab": "40 3 * * *"},
+        )
         navigation.register(
             "Sources d'agenda",
             "planning-sources",

@@ -28,3 +28,9 @@ def release_expired_holds() -> int:
 def declared_slots_generate() -> int:
     """Slots of declared availability over the rolling horizon (14 days)."""
     return services.declared_slots_generate()
+
+
+@shared_task(name="planning.tasks.purge", time_limit=1800, soft_time_limit=1700)
+def purge() -> dict:
+    """Past slots never booked and old source runs leave the database (nightly)."""
+    return services.planning_purge()

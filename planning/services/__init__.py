@@ -8,7 +8,7 @@
 A package split by theme (STYLE.md: past ~400 lines); everything importable from
 ``planning.services`` before stays importable here. Submodules: ``sources`` (sources, polls),
 ``ingest`` (upsert, health), ``replay`` (saved bundles), ``bookings`` (re-check, holds, bookings),
-``declared`` (declared availability). Patch a helper in the submodule that uses it.
+``declared`` (declared availability), ``retention`` (past slots, old runs). Patch a helper in the submodule that uses it.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ from planning.services.replay import (
     _national_ids_named,
     bundle_replay,
 )
+from planning.services.retention import planning_purge
 from planning.services.sources import (
     LOCK_SECONDS,
     _known_hashes,
@@ -65,6 +66,7 @@ __all__ = [
     "declared_availability_remove",
     "declared_availability_update",
     "declared_slots_generate",
+    "planning_purge",
     "slot_book_owned",
     "slot_confirm_booking",
     "slot_hold",

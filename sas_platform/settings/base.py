@@ -287,6 +287,9 @@ PLANNING_BREAKER_FAIL_MAX = read("PLANNING_BREAKER_FAIL_MAX", "int", default=3)
 PLANNING_BREAKER_RESET_SECONDS = read("PLANNING_BREAKER_RESET_SECONDS", "int", default=60)
 PLANNING_DECLARED_HORIZON_DAYS = 14
 PLANNING_HOLD_MINUTES = 10
+# Retention (planning.services.retention, nightly): past slots never booked, old source runs.
+PLANNING_SLOT_RETENTION_DAYS = read("PLANNING_SLOT_RETENTION_DAYS", "int", default=7, minimum=1)
+PLANNING_RUN_RETENTION_DAYS = read("PLANNING_RUN_RETENTION_DAYS", "int", default=30, minimum=1)
 # The 48 h search reads the sources' metadata (active, last success) from a per-process copy kept
 # this many seconds (a new source is seen at once; a deactivated one within this delay).
 PLANNING_SEARCH_SOURCES_CACHE_SECONDS = read("PLANNING_SEARCH_SOURCES_CACHE_SECONDS", "float", default=5.0)

@@ -30,12 +30,13 @@ class EnvironmentVariableError(ImproperlyConfigured):
     """A variable is missing or malformed: the message is one line naming it."""
 
 
-def read(name: str, cast: str = "str", default: Any = _MISSING) -> Any:
+def read(name: str, cast: str = "str", default: Any = _MISSING, *, minimum: int | None = None) -> Any:
     """Read ``name`` from the environment with django-environ's ``cast`` method.
 
     ``cast`` is one of ``str``, ``bool``, ``int``, ``list``, ``db_url``, ``cache_url``,
     ``email_url``. Raises :class:`EnvironmentVariableError` with a one-line French message
-    naming the variable when it is missing (and has no default) or cannot be parsed.
+    naming the variable when it is missing (and has no default), cannot be parsed, or is a number
+    below ``minimum``.
     """
     method = getattr(env, cast)
     raw = env.str(name, default=None)
@@ -56,6 +57,10 @@ def read(name: str, cast: str = "str", default: Any = _MISSING) -> Any:
     if cast == "bool" and raw.strip().lower() not in _BOOL_WORDS:
         raise EnvironmentVariableError(
             f"Variable d'environnement {name} invalide ({raw!r}) : attendu true ou false."
+        )
+    if minimum is not None and value < minimum:
+        raise EnvironmentVariableError(
+            f"Variable d'environnement {name} invalide ({raw!r}) : attendu au moins {minimum}."
         )
     if cast == "db_url" and not value.get("ENGINE"):
         raise EnvironmentVariableError(

@@ -59,6 +59,11 @@ def _manage(*args: str, **env) -> subprocess.CompletedProcess:
             "peut-etre",
             "Configuration invalide : Variable d'environnement DEBUG invalide ('peut-etre') : attendu true ou false.",
         ),
+        (
+            "PLANNING_SLOT_RETENTION_DAYS",
+            "0",
+            "Configuration invalide : Variable d'environnement PLANNING_SLOT_RETENTION_DAYS invalide ('0') : attendu au moins 1.",
+        ),
     ],
 )
 def test_malformed_variable_fails_with_one_line_naming_it(variable, value, line):

@@ -215,6 +215,7 @@ def _q(column: str) -> str:
 _SQL = {
     # Ingestions of one source are serialised in the database too (the poll also holds a cache lock).
     "lock": "SELECT pg_advisory_xact_lock(hashtext('planning_slot_ingest'), %(source)s)",
+    "any": 'SELECT EXISTS (SELECT 1 FROM {table} WHERE "source_id" = %(source)s)',
     "existing": """
 SELECT "external_id", "id", "content_hash", "status", "professional_id" FROM {table}
  WHERE "source_id" = %(source)s AND "external_id" = ANY(%(ids)s)
@@ -299,7 +300,8 @@ def _upsert_postgresql(
 ) -> tuple[int, int, int]:
     """Set-based upsert on PostgreSQL, close to a bare COPY when slots are new:
 
-    1. read the stored id, hash, status and professional of every slot seen (one index probe each);
+    1. read the stored id, hash, status and professional of every slot seen (one index probe each;
+       none when the source has no slot yet);
     2. ``COPY`` the new slots straight into ``planning_slot`` (no staging, no ``ON CONFLICT``: the
        source's ingestions are serialised by a transaction advisory lock);
     3. ``COPY`` the changed ones (other hash, or gone and seen again) into a temporary table and
@@ -315,10 +317,11 @@ def _upsert_postgresql(
     kept: set[int] = set()
     with connection.cursor() as cursor:
         cursor.execute(sql["lock"], {"source": source.pk})
-        cursor.execute(sql["existing"], {"source": source.pk, "ids": [*rows, *skipped_ids]})
-        existing = {
-            external_id: stored for external_id, *stored in cursor
-        }  # (pk, hash, status, professional)
+        existing: dict[str, tuple] = {}  # external id → (pk, hash, status, professional)
+        cursor.execute(sql["any"], {"source": source.pk})
+        if cursor.fetchone()[0]:  # a source's first poll has nothing to look up
+            cursor.execute(sql["existing"], {"source": source.pk, "ids": [*rows, *skipped_ids]})
+            existing = {external_id: stored for external_id, *stored in cursor}
         new, changed, stamp = [], [], []
         for external_id, row in rows.items():
             stored = existing.get(external_id)

@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterable
 from datetime import datetime
 from functools import lru_cache
+from typing import NamedTuple
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -288,6 +289,43 @@ def _copy_writer(copy):
     return write
 
 
+class _Seen(NamedTuple):
+    """What a run saw, sorted against what is stored (:func:`_sort_seen`)."""
+
+    new: list[str]  # external ids not stored yet
+    changed: list[tuple[str, int, tuple]]  # (external id, pk, row): other hash, or gone and seen again
+    kept: set[int]  # pks unchanged, of fully answered professionals: their coverage says they were seen
+    stamp: list[int]  # pks unchanged, of professionals not answered in full: stamped one by one
+
+
+def _sort_seen(
+    rows: dict[str, tuple], skipped_ids: set[str], existing: dict[str, tuple], complete: set[int]
+) -> _Seen:
+    """Sort the parsed rows and the ids skipped as unchanged (by the connector, from their hash)
+    against ``existing`` (external id → (pk, hash, status, professional id))."""
+    seen = _Seen([], [], set(), [])
+
+    def unchanged(stored: tuple) -> None:
+        if stored[3] in complete:
+            seen.kept.add(stored[0])
+        else:
+            seen.stamp.append(stored[0])
+
+    for external_id, row in rows.items():
+        stored = existing.get(external_id)
+        if stored is None:
+            seen.new.append(external_id)
+        elif stored[1] != row[_HASH] or stored[2] == SlotStatus.GONE:
+            seen.changed.append((external_id, stored[0], row))
+        else:
+            unchanged(stored)
+    for external_id in skipped_ids:
+        stored = existing.get(external_id)
+        if stored is not None and stored[2] != SlotStatus.GONE:
+            unchanged(stored)
+    return seen
+
+
 def _upsert_postgresql(
     *,
     source: AgendaSource,
@@ -313,8 +351,6 @@ def _upsert_postgresql(
 
     Returns (created, updated, gone)."""
     sql = _sql()
-    complete = set(complete_ids)
-    kept: set[int] = set()
     with connection.cursor() as cursor:
         cursor.execute(sql["lock"], {"source": source.pk})
         existing: dict[str, tuple] = {}  # external id → (pk, hash, status, professional)
@@ -322,25 +358,7 @@ def _upsert_postgresql(
         if cursor.fetchone()[0]:  # a source's first poll has nothing to look up
             cursor.execute(sql["existing"], {"source": source.pk, "ids": [*rows, *skipped_ids]})
             existing = {external_id: stored for external_id, *stored in cursor}
-        new, changed, stamp = [], [], []
-        for external_id, row in rows.items():
-            stored = existing.get(external_id)
-            if stored is None:
-                new.append(external_id)
-            elif stored[1] != row[_HASH] or stored[2] == SlotStatus.GONE:
-                changed.append((stored[0], row))
-            elif stored[3] in complete:
-                kept.add(stored[0])
-            else:
-                stamp.append(stored[0])
-        for external_id in skipped_ids:
-            stored = existing.get(external_id)
-            if stored is None or stored[2] == SlotStatus.GONE:
-                continue
-            if stored[3] in complete:
-                kept.add(stored[0])
-            else:
-                stamp.append(stored[0])
+        new, changed, kept, stamp = _sort_seen(rows, skipped_ids, existing, set(complete_ids))
         if new:
             with cursor.cursor.copy(sql["copy_new"]) as copy:
                 write, tail = _copy_writer(copy), (SlotStatus.FREE, "", "", now, now)
@@ -352,7 +370,7 @@ def _upsert_postgresql(
             cursor.execute(sql["stage_create"])
             with cursor.cursor.copy(sql["stage_copy"]) as copy:
                 write = _copy_writer(copy)
-                for pk, row in changed:
+                for _, pk, row in changed:
                     write((pk,), row, ())
             cursor.execute(sql["update_changed"], {"now": now})
             updated = cursor.rowcount
@@ -397,30 +415,22 @@ def _upsert_orm(
             source=source, external_id__in=chunk
         ).values_list("pk", "external_id", "content_hash", "status", "professional_id"):
             existing[external_id] = (pk, content_hash, status, professional_id)
-    complete = set(complete_ids)
-    to_create, to_update, revived, seen, stamp = [], [], [], set(), []
-    for external_id, row in rows.items():
-        fields = dict(zip(CONTENT_COLUMNS, row, strict=True))
-        if external_id not in existing:
-            to_create.append(
-                Slot(source=source, external_id=external_id, first_seen_at=now, last_seen_at=now, **fields)
-            )
-            continue
-        pk, content_hash, status, professional_id = existing[external_id]
-        seen.add(pk)
-        if content_hash == fields["content_hash"] and status != SlotStatus.GONE:
-            if professional_id not in complete:
-                stamp.append(pk)
-            continue
-        to_update.append(Slot(pk=pk, last_seen_at=now, **fields))
-        if status == SlotStatus.GONE:
-            revived.append(pk)
-    for external_id in skipped_ids:
-        if external_id in existing and existing[external_id][2] != SlotStatus.GONE:
-            pk, _, _, professional_id = existing[external_id]
-            seen.add(pk)
-            if professional_id not in complete:
-                stamp.append(pk)
+    new, changed, kept, stamp = _sort_seen(rows, skipped_ids, existing, set(complete_ids))
+    to_create = [
+        Slot(
+            source=source,
+            external_id=external_id,
+            first_seen_at=now,
+            last_seen_at=now,
+            **dict(zip(CONTENT_COLUMNS, rows[external_id], strict=True)),
+        )
+        for external_id in new
+    ]
+    to_update = [
+        Slot(pk=pk, last_seen_at=now, **dict(zip(CONTENT_COLUMNS, row, strict=True)))
+        for _, pk, row in changed
+    ]
+    revived = [pk for external_id, pk, _ in changed if existing[external_id][2] == SlotStatus.GONE]
     Slot.objects.bulk_create(to_create, batch_size=CHUNK)
     Slot.objects.bulk_update(to_update, [*CONTENT_COLUMNS, "last_seen_at"], batch_size=CHUNK)
     for chunk in _chunks(revived):
@@ -441,7 +451,7 @@ def _upsert_orm(
         start__lte=window_end,
         professional_id__in=complete_ids,
     ).only("pk", "professional_id", "start", "last_seen_at"):
-        if slot.pk in seen or slot.last_seen_at == now:
+        if slot.pk in kept or slot.last_seen_at == now:  # seen by this run
             continue
         covered = coverage.get(slot.professional_id)
         if covered and covered.window_start <= slot.start <= covered.window_end:

@@ -68,3 +68,41 @@ def test_the_nightly_purge_is_registered_as_a_periodic_task():
     from sas_platform.celery import PERIODIC_TASKS
 
     assert PERIODIC_TASKS["planning-purge"] == {"task": "planning.tasks.purge", "crontab": "40 3 * * *"}
+
+
+def test_admin_shows_a_slots_last_sighting_and_the_coverage_read_only(client, make_user, doctor):
+    """The slot's page shows its last sighting through the coverage; coverage rows are read only;
+    a role other than the administrators' has no admin."""
+    from planning.models import SourceCoverage
+    from sas_platform.enums import Role
+
+    source = source_create(name="couverte", label="Couverte", base_url="http://127.0.0.1:9/fhir")
+    now = timezone.now()
+    slot = make_slot(doctor, now + timedelta(hours=3), source=source, last_seen_at=now - timedelta(hours=1))
+    coverage = SourceCoverage.objects.create(
+        source=source,
+        professional=doctor,
+        window_start=now,
+        window_end=now + timedelta(hours=72),
+        seen_at=now,
+    )
+
+    from planning.selectors import slot_last_seen_at
+
+    assert slot_last_seen_at(slot) == now  # the coverage, later than the slot's own stamp
+    client.force_login(make_user(Role.OSNP))
+    assert client.get(f"/admin/planning/slot/{slot.pk}/change/").status_code == 302  # to the admin log-in
+    client.force_login(make_user(Role.ADMIN_PLATEFORME))
+    page = client.get(f"/admin/planning/slot/{slot.pk}/change/")
+    assert page.status_code == 200
+    assert "Vu à la source pour la dernière fois" in page.content.decode()
+    assert client.get("/admin/planning/sourcecoverage/").status_code == 200
+    assert client.get(f"/admin/planning/sourcecoverage/{coverage.pk}/change/").status_code == 200  # view only
+    assert client.get("/admin/planning/sourcecoverage/add/").status_code == 403
+    response = client.post(
+        f"/admin/planning/sourcecoverage/{coverage.pk}/change/",
+        {"seen_at_0": "01/01/2020", "seen_at_1": "00:00"},
+    )
+    assert response.status_code == 403
+    coverage.refresh_from_db()
+    assert coverage.seen_at == now

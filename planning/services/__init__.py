@@ -7,7 +7,7 @@
 
 A package split by theme (STYLE.md: past ~400 lines); everything importable from
 ``planning.services`` before stays importable here. Submodules: ``sources`` (sources, polls),
-``ingest`` (upsert, health), ``replay`` (saved bundles), ``bookings`` (re-check, holds, bookings),
+``ingest`` (rows, run, health), ``upsert`` (PostgreSQL and ORM upserts), ``replay`` (saved bundles), ``bookings`` (re-check, holds, bookings),
 ``declared`` (declared availability), ``retention`` (past slots, old runs). Patch a helper in the submodule that uses it.
 """
 

@@ -188,7 +188,7 @@ def test_both_upsert_paths_give_the_same_statistics(httpserver, ig_professionals
     from planning import services
 
     if path == "orm":
-        monkeypatch.setattr(services.ingest, "_upsert_postgresql", services.ingest._upsert_orm)
+        monkeypatch.setattr(services.ingest, "upsert_postgresql", services.ingest.upsert_orm)
     elif connection.vendor != "postgresql":
         pytest.skip("PostgreSQL only")
     full = ig_bundle("PSIndiv")
@@ -223,7 +223,7 @@ def _use(path, monkeypatch):
     from planning import services
 
     if path == "orm":
-        monkeypatch.setattr(services.ingest, "_upsert_postgresql", services.ingest._upsert_orm)
+        monkeypatch.setattr(services.ingest, "upsert_postgresql", services.ingest.upsert_orm)
     elif connection.vendor != "postgresql":
         pytest.skip("PostgreSQL only")
 

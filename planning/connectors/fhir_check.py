@@ -6,6 +6,7 @@ Pure functions. Formats from http://hl7.org/fhir/R4/datatypes.html; used by ``fh
 
 from __future__ import annotations
 
+import functools
 import re
 
 SLOT_STATUSES = frozenset({"busy", "free", "busy-unavailable", "busy-tentative", "entered-in-error"})
@@ -23,35 +24,66 @@ _SLOT_KEYS = frozenset(
 )
 
 
+_REQUIRED_KEYS = frozenset({"id", "schedule", "status", "start", "end"})
+_CODING_KEYS = frozenset({"system", "code", "display"})
+_CONCEPT_KEYS = frozenset({"coding", "text"})
+_REFERENCE_KEYS = frozenset({"reference", "display"})
+_META_KEYS = frozenset({"profile", "security"})
+
+
 def _is_string(value) -> bool:
     return isinstance(value, str) and value.strip() != ""
 
 
+def _is_uri(value) -> bool:
+    return _is_string(value) and _URI.fullmatch(value) is not None
+
+
+def _is_optional_list(container: dict, key: str, check) -> bool:
+    """An optional repeating element: absent, or a non-empty list (FHIR forbids empty arrays)
+    whose items all pass ``check``."""
+    if key not in container:
+        return True
+    items = container[key]
+    return isinstance(items, list) and bool(items) and all(map(check, items))
+
+
 def _is_coding(value) -> bool:
-    return (
-        isinstance(value, dict)
-        and value.keys() <= {"system", "code", "display"}
-        and all(_is_string(v) for v in value.values())
-        and _URI.fullmatch(value.get("system", "")) is not None
-        and ("code" not in value or _CODE.fullmatch(value["code"]) is not None)
+    """A Coding with only ``system`` (uri), ``code`` (code) and ``display`` (string), all non-blank.
+
+    The same few codings come back in every slot, so the check of a coding's items is memoised
+    (:func:`_is_coding_items`); a coding with an unhashable value (a list, an object) has a value
+    that is not a string, so it is not a plain Coding."""
+    if not isinstance(value, dict):
+        return False
+    items = tuple(value.items())
+    try:
+        hash(items)
+    except TypeError:
+        return False
+    return _is_coding_items(items)
+
+
+@functools.lru_cache(maxsize=1024)
+def _is_coding_items(items: tuple) -> bool:
+    """:func:`_is_coding` of the dict with these (hashable) items. Memoising is exact: only equal
+    strings are equal to a string, and any other value fails the check."""
+    coding = dict(items)
+    if not coding.keys() <= _CODING_KEYS or not all(_is_string(item) for item in coding.values()):
+        return False
+    system, code = coding.get("system"), coding.get("code")  # None only when absent
+    return (system is None or _URI.fullmatch(system) is not None) and (
+        code is None or _CODE.fullmatch(code) is not None
     )
 
 
 def _is_concept(value) -> bool:
-    return (
-        isinstance(value, dict)
-        and bool(value)
-        and value.keys() <= {"coding", "text"}
-        and ("text" not in value or _is_string(value["text"]))
-        and (
-            "coding" not in value
-            or (
-                isinstance(value["coding"], list)
-                and bool(value["coding"])
-                and all(map(_is_coding, value["coding"]))
-            )
-        )
-    )
+    """A non-empty CodeableConcept with only ``coding`` (a non-empty list of Codings) and ``text``."""
+    if not isinstance(value, dict) or not value or not value.keys() <= _CONCEPT_KEYS:
+        return False
+    if "text" in value and not _is_string(value["text"]):
+        return False
+    return _is_optional_list(value, "coding", _is_coding)
 
 
 def is_plain_slot(raw: dict) -> bool:
@@ -60,9 +92,7 @@ def is_plain_slot(raw: dict) -> bool:
     full ``fhir.resources`` validation (about 1 ms a slot) is skipped. False: anything else, or
     anything doubtful (an extension, a narrative, a wrong type): the full validation decides and
     gives the reason of a rejection."""
-    if not raw.keys() <= _SLOT_KEYS or not all(
-        k in raw for k in ("id", "schedule", "status", "start", "end")
-    ):
+    if not raw.keys() <= _SLOT_KEYS or not raw.keys() >= _REQUIRED_KEYS:
         return False
     meta = raw.get("meta", {})
     schedule = raw["schedule"]
@@ -75,22 +105,14 @@ def is_plain_slot(raw: dict) -> bool:
         and isinstance(raw["end"], str)
         and _INSTANT.fullmatch(raw["end"]) is not None
         and isinstance(schedule, dict)
-        and schedule.keys() <= {"reference", "display"}
+        and schedule.keys() <= _REFERENCE_KEYS
         and _is_string(schedule.get("reference"))
         and ("comment" not in raw or _is_string(raw["comment"]))
         and isinstance(meta, dict)
-        and meta.keys() <= {"profile", "security"}
-        and all(
-            isinstance(meta.get(key, []), list) and bool(meta.get(key, [None]))
-            for key in ("profile", "security")
-        )
-        and all(_is_string(p) and _URI.fullmatch(p) is not None for p in meta.get("profile", []))
-        and all(map(_is_coding, meta.get("security", [])))
-        and all(
-            isinstance(raw.get(key, []), list)
-            and bool(raw.get(key, [None]))
-            and all(map(_is_concept, raw.get(key, [])))
-            for key in ("serviceType", "specialty")
-        )
+        and meta.keys() <= _META_KEYS
+        and _is_optional_list(meta, "profile", _is_uri)
+        and _is_optional_list(meta, "security", _is_coding)
+        and _is_optional_list(raw, "serviceType", _is_concept)
+        and _is_optional_list(raw, "specialty", _is_concept)
         and ("appointmentType" not in raw or _is_concept(raw["appointmentType"]))
     )

@@ -31,6 +31,7 @@ from planning.enums import Modality, SlotType
 
 SLOT_TYPES = frozenset(SlotType.values)
 MODALITIES = frozenset(Modality.values)
+DEFAULT_MODALITIES = (Modality.AMB.value,)
 
 PRACTITIONER_SYSTEM = "urn:oid:1.2.250.1.71.4.2.1"
 STRUCTURE_SYSTEM = "urn:oid:1.2.250.1.71.4.2.2"
@@ -42,6 +43,17 @@ MODELS = {
     "HealthcareService": HealthcareService,
     "Organization": Organization,
 }
+
+
+#: ``json.dumps(value, sort_keys=True, default=str)``, the canonical JSON of the content hashes: same
+#: output, with the encoder built once instead of once a call, and no check for circular references
+#: (decoded JSON has none; the check only changes the error raised on a circular structure).
+_CANONICAL_JSON = json.JSONEncoder(sort_keys=True, default=str, check_circular=False)
+
+
+def _canonical_md5(value) -> str:
+    """MD5 hex digest of the canonical JSON of ``value``."""
+    return hashlib.md5(_CANONICAL_JSON.encode(value).encode(), usedforsecurity=False).hexdigest()
 
 
 class BundleError(Exception):
@@ -88,21 +100,43 @@ def national_id_of(practitioner: Practitioner) -> str:
 
 
 class _Resolver:
-    """Validated included resources of one bundle, each validated once."""
+    """Validated included resources of one bundle, each validated once.
+
+    Everything cached here depends only on the included resources (Schedule, Practitioner,
+    HealthcareService...), which do not change within a bundle, never on a Slot."""
 
     def __init__(self, index: dict[str, dict]) -> None:
         self.index = index
         self.cache: dict[str, object] = {}
         self.digests: dict[str, str] = {}
         self.contexts: dict[str, object] = {}
+        self.actor_keys: dict[str, list[str | None]] = {}
+        self.joined_digests: dict[tuple[str, ...], str] = {}
 
     def digest(self, key: str) -> str:
         """MD5 of one included resource's canonical JSON, computed once per bundle."""
         found = self.digests.get(key)
         if found is None:
-            found = self.digests[key] = hashlib.md5(
-                json.dumps(self.index[key], sort_keys=True, default=str).encode(), usedforsecurity=False
-            ).hexdigest()
+            found = self.digests[key] = _canonical_md5(self.index[key])
+        return found
+
+    def joined_digest(self, keys: list[str]) -> str:
+        """``"|"``-joined digests of the resources ``keys``, once per bundle and list of keys
+        (the slots of one Schedule share it)."""
+        wanted = tuple(keys)
+        found = self.joined_digests.get(wanted)
+        if found is None:
+            found = self.joined_digests[wanted] = "|".join(self.digest(key) for key in keys)
+        return found
+
+    def schedule_actor_keys(self, schedule_key: str) -> list[str | None]:
+        """Keys of the actors of an included Schedule (not checked to be present), once per bundle."""
+        found = self.actor_keys.get(schedule_key)
+        if found is None:
+            schedule = self.index[schedule_key]
+            found = self.actor_keys[schedule_key] = [
+                _ref_key((actor or {}).get("reference")) for actor in schedule.get("actor") or []
+            ]
         return found
 
     def raw(self, key: str | None) -> dict:
@@ -144,25 +178,21 @@ def _context_keys(raw_slot: dict, resolver: _Resolver) -> list[str]:
         _validated(raw_slot)  # raises with the validation's reason
         raise _Reject("Slot sans référence à son Schedule.")
     schedule_key = _ref_key(raw_slot["schedule"].get("reference"))
-    keys = [schedule_key]
-    schedule = resolver.raw(schedule_key)
-    keys += [_ref_key((actor or {}).get("reference")) for actor in schedule.get("actor") or []]
+    resolver.raw(schedule_key)
+    keys = [schedule_key, *resolver.schedule_actor_keys(schedule_key)]
     for hs_key in _service_type_refs(raw_slot):
         keys.append(hs_key)
         keys.append(_ref_key((resolver.raw(hs_key).get("providedBy") or {}).get("reference")))
     for key in keys:
-        resolver.raw(key)
+        if key not in resolver.index:
+            resolver.raw(key)  # raises
     return keys
 
 
 def _content_hash(raw_slot: dict, keys: list[str], resolver: _Resolver) -> str:
     """MD5 of the slot's canonical JSON and of the digests of the resources it depends on (each
     included resource is serialised once per bundle, not once per slot)."""
-    payload = (
-        json.dumps(raw_slot, sort_keys=True, default=str)
-        + "|"
-        + "|".join(resolver.digest(key) for key in keys)
-    )
+    payload = _CANONICAL_JSON.encode(raw_slot) + "|" + resolver.joined_digest(keys)
     return hashlib.md5(payload.encode(), usedforsecurity=False).hexdigest()
 
 
@@ -247,26 +277,27 @@ def _codes(concepts) -> list[str]:
     return codes
 
 
-def _parsed_slot(raw: dict, resolver: _Resolver, raw_hash: str) -> ParsedSlot:
+def _parsed_slot(
+    raw: dict, resolver: _Resolver, raw_hash: str, schedule_key: str, start: datetime | None
+) -> ParsedSlot:
+    """The slot resolved to its practitioner and structures; ``schedule_key`` is the first of its
+    :func:`_context_keys`, ``start`` its start as parsed for the window check."""
     slot = _validated(raw)
     if slot["status"] != "free":
         raise _Reject(f"Statut « {slot['status']} » : seuls les créneaux libres sont agrégés.")
-    start, end = _parse_instant(slot["start"]), _parse_instant(slot["end"])
+    end = _parse_instant(slot["end"])
     if start is None or end is None:
         raise _Reject("Début ou fin sans fuseau horaire.")
     if end <= start:
         raise _Reject("La fin du créneau précède son début.")
-    national_id, address, postal_code, organization_id = _practitioner_context(
-        _ref_key(slot["schedule"]["reference"]), resolver
-    )
+    national_id, address, postal_code, organization_id = _practitioner_context(schedule_key, resolver)
     slot_types = [
         code for code in _codes([{"coding": (slot.get("meta") or {}).get("security")}]) if code in SLOT_TYPES
     ]
-    modalities, reasons, structures = [], [], []
-    for concept in slot.get("serviceType") or []:
-        for code in _codes([concept]):
-            if code in MODALITIES and code not in modalities:
-                modalities.append(code)
+    service_types = slot.get("serviceType") or []
+    modalities = [code for code in _codes(service_types) if code in MODALITIES]
+    reasons, structures = [], []
+    for concept in service_types:
         if concept.get("text"):
             reasons.append(concept["text"])
         for extension in concept.get("extension") or []:
@@ -283,7 +314,7 @@ def _parsed_slot(raw: dict, resolver: _Resolver, raw_hash: str) -> ParsedSlot:
         start=start,
         end=end,
         slot_types=tuple(slot_types),
-        modalities=tuple(modalities) or (Modality.AMB.value,),
+        modalities=tuple(modalities) or DEFAULT_MODALITIES,
         specialty_codes=tuple(_codes(slot.get("specialty"))),
         reasons=tuple(reasons),
         bookable=not walk_in,
@@ -342,7 +373,6 @@ def parse_searchset(
     resolver = _Resolver(index)
     known = known_hashes or {}
     for raw in raw_slots:
-        key = f"Slot/{raw['id']}"
         try:
             start = _parse_instant(raw.get("start"))
             if start is not None and (
@@ -350,13 +380,14 @@ def parse_searchset(
                 or (window_end is not None and start > window_end)
             ):
                 raise _Reject("Hors de la fenêtre demandée.")
-            raw_hash = _content_hash(raw, _context_keys(raw, resolver), resolver)
+            context_keys = _context_keys(raw, resolver)
+            raw_hash = _content_hash(raw, context_keys, resolver)
             if known.get(str(raw["id"])) == raw_hash:
                 result.unchanged_ids.add(str(raw["id"]))
                 continue
-            result.slots.append(_parsed_slot(raw, resolver, raw_hash))
+            result.slots.append(_parsed_slot(raw, resolver, raw_hash, context_keys[0], start))
         except _Reject as rejection:
-            result.rejections.append(Rejection(key, rejection.reason))
+            result.rejections.append(Rejection(f"Slot/{raw['id']}", rejection.reason))
     return result
 
 

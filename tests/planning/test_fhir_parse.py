@@ -185,3 +185,33 @@ def test_malformed_slots_are_still_rejected_with_their_reason(field, value, wher
     expected = where if " " in where else f"Ressource invalide ({where}"
     assert rejected[0].reason.startswith(expected), rejected[0].reason
     assert len(result.slots) == sum(1 for e in bundle["entry"] if e["resource"]["resourceType"] == "Slot") - 1
+
+
+def test_slots_sharing_a_schedule_keep_their_own_content_hash():
+    """The digests of a Schedule's resources are cached per bundle: only the slot part may differ."""
+    bundle = _demo_bundle()
+    first, second = [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Slot"][:2]
+    assert first["schedule"] == second["schedule"]
+    twin = copy.deepcopy(first)
+    twin["id"] = "jumeau"
+    bundle["entry"].append({"resource": twin})
+
+    hashes = {s.external_id: s.raw_hash for s in parse_searchset(bundle).slots}
+
+    assert len(set(hashes.values())) == len(hashes)  # the twin differs from `first` by its id only
+    assert hashes == content_hashes(bundle)
+    schedule = next(e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Schedule")
+    schedule["comment"] = "changé"
+    changed = content_hashes(bundle)
+    assert all(changed[slot_id] != hashes[slot_id] for slot_id in hashes)
+
+
+def test_the_coding_check_is_memoised_without_confusing_values():
+    """A coding checked once is not taken for another with equal-looking values."""
+    plain = {"system": "http://x", "code": "AMB"}
+    assert fhir_check._is_coding(plain) and fhir_check._is_coding(dict(plain))
+    assert not fhir_check._is_coding({"system": "http://x", "code": ["AMB"]})  # unhashable
+    assert not fhir_check._is_coding({"system": "http://x", "code": 1})
+    assert not fhir_check._is_coding({"system": "http://x", "code": True})
+    assert not fhir_check._is_coding({"system": "http://x", "code": "A  B"})
+    assert not fhir_check._is_coding({"system": "http://x", "code": "AMB", "version": "1"})

@@ -73,6 +73,7 @@ from planning import services  # noqa: E402
 from planning.connectors.sas_ig import SasIgFhirConnector  # noqa: E402
 from planning.enums import RunTrigger  # noqa: E402
 from planning.models import AgendaSource, Slot, SourceCoverage, SourceRun  # noqa: E402
+from planning.services.upsert import CONTENT_COLUMNS  # noqa: E402
 from sas_platform.models import Commune  # noqa: E402
 from sas_platform.services import geography_load  # noqa: E402
 
@@ -202,31 +203,14 @@ def _upsert_again(source: AgendaSource, result, window: tuple[dt.datetime, dt.da
     return elapsed
 
 
+#: Every column an ingested slot has a value for (the upsert's COPY of new slots writes the same).
 COPY_COLUMNS = [
     "source_id",
     "external_id",
-    "professional_id",
-    "place_id",
-    "start",
-    "end",
-    "slot_types",
-    "modalities",
-    "type_mask",
-    "modality_mask",
-    "specialty_code",
-    "specialty_codes",
-    "reasons",
-    "structures",
-    "address",
-    "latitude",
-    "longitude",
-    "departement_code",
-    "bookable",
-    "booking_url",
+    *CONTENT_COLUMNS,
     "status",
     "hold_reference",
     "booking_reference",
-    "content_hash",
     "first_seen_at",
     "last_seen_at",
 ]

@@ -58,6 +58,17 @@ def slot_recheck(*, slot_id: int) -> bool:
 
 
 # --- Holds and bookings (conditional UPDATEs) ------------------------------------------------------
+def _booked(reference: str, now) -> dict:
+    """The fields of a slot booked under ``reference`` (its hold, if any, is over)."""
+    return {
+        "status": SlotStatus.BOOKED,
+        "booking_reference": reference,
+        "booked_at": now,
+        "held_until": None,
+        "hold_reference": "",
+    }
+
+
 def _free_or_expired(now) -> Q:
     return Q(status=SlotStatus.FREE) | Q(status=SlotStatus.HELD, held_until__lte=now)
 
@@ -76,13 +87,7 @@ def slot_book_owned(*, slot_id: int, reference: str, actor) -> Slot:
     won = Slot.objects.filter(
         Q(pk=slot_id, source__isnull=True)
         & (_free_or_expired(now) | Q(status=SlotStatus.HELD, hold_reference=reference))
-    ).update(
-        status=SlotStatus.BOOKED,
-        booking_reference=reference,
-        booked_at=now,
-        held_until=None,
-        hold_reference="",
-    )
+    ).update(**_booked(reference, now))
     slot = Slot.objects.filter(pk=slot_id).first()
     if slot is None:
         raise NotFoundError("Créneau introuvable.")
@@ -153,13 +158,7 @@ def slot_confirm_booking(*, slot_id: int, reference: str) -> Slot:
             | Q(status=SlotStatus.GONE)
             | Q(status=SlotStatus.HELD, hold_reference=reference)
         )
-    ).update(
-        status=SlotStatus.BOOKED,
-        booking_reference=reference,
-        booked_at=now,
-        held_until=None,
-        hold_reference="",
-    )
+    ).update(**_booked(reference, now))
     slot = Slot.objects.filter(pk=slot_id).first()
     if slot is None:
         raise NotFoundError("Créneau introuvable.")

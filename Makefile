@@ -50,9 +50,14 @@ run: install
 	$(MANAGE) seed_demo
 	@PORT=$(PORT) ./bin/run-demo
 
+# `test` runs the suite on PostgreSQL, then the tests marked `sqlite_crawl` (the crawl of every route,
+# the dashboard's figures, portable SQL) again on the embedded default, SQLite (`make run`), with an
+# in-memory test database and the geography of départements 13 and 83 only, then the browser tests.
 test: venv system-deps
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 		$(PY) -m pytest -n 2 --dist loadfile -m "not e2e" $(PYTEST_ARGS)
+	env -u REDIS_URL DATABASE_URL=sqlite:///var/test-sqlite.sqlite3 TEST_GEOGRAPHY_DEPARTEMENTS=13,83 \
+		$(PY) -m pytest -p no:xdist -m sqlite_crawl $(PYTEST_ARGS)
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 		$(PY) -m pytest -m e2e $(PYTEST_ARGS)
 

@@ -11,6 +11,7 @@ from sas_platform.events import audit_event_write
 
 class PlanningEvent(models.TextChoices):
     SOURCE_CREATED = "planning.source_created", "Source d'agenda créée"
+    FHIR_ACCESS_GRANTED = "planning.fhir_access_granted", "Accès FHIR Slot donné"
     SOURCE_RUN_REQUESTED = "planning.source_run_requested", "Interrogation d'une source demandée"
     SLOT_HELD = "planning.slot_held", "Créneau réservé temporairement"
     SLOT_RELEASED = "planning.slot_released", "Créneau libéré"

@@ -1,6 +1,7 @@
 """Selectors of the operational dashboard (SAS administrators; DOMAIN.md §3.1 "ARM supervisors
 watch queues and times"): every figure is an aggregation in SQL, a fixed number of queries
-whatever the volume; no patient data leaves the database (counts and durations only).
+whatever the volume, on PostgreSQL and on the embedded SQLite alike (percentiles and durations
+from ``sas_platform.db_functions``, the same figures on both); no patient data leaves the database (counts and durations only).
 
 Definitions (the page and the CSV say the same):
 
@@ -23,35 +24,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Aggregate, Count, Exists, F, FloatField, Func, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import ExtractHour, TruncDate
 from django.utils import timezone
 
 from regulation import policies
 from regulation.enums import AppointmentStatus, DossierState, OrientationResult, RequestStatus
 from regulation.models import Booking, Dossier, SurnumeraireRequest
+from sas_platform.db_functions import EpochSeconds, Percentile
 
 PERIODS = {"jour": "Jour", "semaine": "Semaine", "mois": "Mois"}
 OBTAINED = (AppointmentStatus.BOOKED, AppointmentStatus.FULFILLED, AppointmentStatus.NOSHOW)
 PICKUP_TARGET_SECONDS = 60
-
-
-class Percentile(Aggregate):
-    """``PERCENTILE_CONT(fraction) WITHIN GROUP (ORDER BY expression)`` (PostgreSQL)."""
-
-    function = "PERCENTILE_CONT"
-    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = FloatField()
-
-    def __init__(self, expression, fraction: float, **extra):
-        super().__init__(expression, fraction=float(fraction), **extra)
-
-
-class EpochSeconds(Func):
-    """Seconds of an interval (``EXTRACT(EPOCH FROM ...)``)."""
-
-    template = "EXTRACT(EPOCH FROM %(expressions)s)"
-    output_field = FloatField()
 
 
 def period_bounds(period: str, day: dt.date) -> tuple[dt.datetime, dt.datetime]:

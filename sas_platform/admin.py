@@ -26,6 +26,8 @@ class UserAdmin(DjangoUserAdmin):
         (None, {"fields": ("email", "password")}),
         ("Identité", {"fields": ("first_name", "last_name", "rpps")}),
         ("Rôles et territoires", {"fields": ("groups", "territories")}),
+        # e.g. « planning | créneau | Can view créneau » for a consumer of GET /fhir/r4/Slot (README)
+        ("Permissions", {"fields": ("user_permissions",)}),
         ("Statut", {"fields": ("is_active", "is_staff", "is_superuser", "last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 
-from celery import Celery
+from celery import Celery, bootsteps
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sas_platform.settings.base")
 
@@ -26,3 +26,34 @@ PERIODIC_TASKS: dict[str, dict] = {
     # Every night at 03:15: drop expired sessions so the session table stays small.
     "platform-clear-sessions": {"task": "sas_platform.tasks.clear_expired_sessions", "crontab": "15 3 * * *"},
 }
+
+
+# --- The worker's heartbeat (shown by /healthz/ as ``worker_last_heartbeat``) -----------------
+# Written by the worker itself when it starts and then every HEARTBEAT_SECONDS, from its timer: it
+# works on every broker (Celery's event heartbeats need a broker with fanout, which the embedded
+# SQLite transport lacks) and does not wait for beat's first ``platform-heartbeat`` run.
+HEARTBEAT_SECONDS = 30
+
+
+class WorkerHeartbeat(bootsteps.StartStopStep):
+    """Record ``sas_platform.tasks.HEARTBEAT_KEY`` in the cache while the worker runs."""
+
+    requires = {"celery.worker.components:Timer"}
+
+    def __init__(self, worker, **kwargs):
+        super().__init__(worker, **kwargs)
+        self.tref = None
+
+    def start(self, worker):
+        from sas_platform.tasks import heartbeat_record
+
+        heartbeat_record()
+        self.tref = worker.timer.call_repeatedly(HEARTBEAT_SECONDS, heartbeat_record)
+
+    def stop(self, worker):
+        if self.tref is not None:
+            self.tref.cancel()
+            self.tref = None
+
+
+app.steps["worker"].add(WorkerHeartbeat)

@@ -6,6 +6,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from sas_platform.api.exceptions import api_not_found
+from sas_platform.fhir_http import fhir_not_found
 from sas_platform.web.views import healthz
 
 admin.site.site_header = "Administration de la plateforme SAS & CPTS"
@@ -31,6 +32,7 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("fhir/r4/", include("regulation.fhir.urls")),
     path("fhir/r4/", include("planning.fhir.urls")),
+    re_path(r"^fhir/r4/.*$", fhir_not_found),  # an OperationOutcome, never an HTML page
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Swagger UI offline (sidecar assets). The split view serves its init script from a URL, so
     # the strict CSP (script-src 'self') lets it run; only its small inline <style> needs a relaxation.

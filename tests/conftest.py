@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from django.core.management import call_command
 from rest_framework.test import APIClient
@@ -38,8 +40,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
     from sas_platform.models import Commune
 
+    only = {code for code in os.environ.get("TEST_GEOGRAPHY_DEPARTEMENTS", "").split(",") if code}
     with django_db_blocker.unblock():
-        if Commune.objects.count() < 34_000:  # absent, or only one département (browser tests)
+        if only:  # a session restricted to a few départements (the SQLite crawl of `make test`)
+            if Commune.objects.filter(departement_id__in=only).count() == 0:
+                from sas_platform.services import geography_load
+
+                geography_load(departements=only)
+        elif Commune.objects.count() < 34_000:  # absent, or only one département (browser tests)
             call_command("load_geography", verbosity=0)
         with connection.cursor() as cursor:
             for table in _geography_tables():

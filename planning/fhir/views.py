@@ -28,11 +28,10 @@ from urllib.parse import urlencode
 from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET
 
 from planning import permissions, selectors
 from planning.fhir.resources import PRACTITIONER_SYSTEM, searchset_bundle
+from sas_platform.fhir_http import fhir_methods
 
 FHIR_JSON = "application/fhir+json"
 IDENTIFIER_PARAM = "schedule.actor:Practitioner.identifier"
@@ -170,8 +169,7 @@ def _includes(request: HttpRequest) -> tuple[bool, bool]:
     return schedule, schedule and "Schedule:actor" in (*plain, *iterate)
 
 
-@csrf_exempt
-@require_GET
+@fhir_methods("GET")
 def slot_search(request: HttpRequest) -> JsonResponse:
     user = selectors.fhir_consumer_authenticate(token=_token(request))
     if user is None:

@@ -33,6 +33,7 @@ from planning.services.declared import (
     declared_availability_update,
     declared_slots_generate,
 )
+from planning.services.fhir_access import fhir_consumer_grant
 from planning.services.ingest import slots_ingest
 from planning.services.replay import (
     _national_ids_named,
@@ -66,6 +67,7 @@ __all__ = [
     "declared_availability_remove",
     "declared_availability_update",
     "declared_slots_generate",
+    "fhir_consumer_grant",
     "planning_purge",
     "slot_book_owned",
     "slot_confirm_booking",

@@ -12,14 +12,13 @@ import json
 
 from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
 
 from planning.selectors import agenda_source_authenticate
 from regulation import services
 from regulation.exceptions import AppointmentNotMatched
 from regulation.fhir.validation import AppointmentInvalid, appointment_parse, operation_outcome
 from sas_platform.exceptions import ApplicationError
+from sas_platform.fhir_http import fhir_methods
 
 FHIR_JSON = "application/fhir+json"
 
@@ -40,8 +39,7 @@ def _token(request: HttpRequest) -> str:
     return token.strip() if scheme.lower() == "bearer" else ""
 
 
-@csrf_exempt
-@require_http_methods(["POST", "PUT"])
+@fhir_methods("POST", "PUT")
 def appointment(request: HttpRequest) -> JsonResponse:
     source = agenda_source_authenticate(token=_token(request))
     if source is None:
@@ -87,8 +85,7 @@ def appointment(request: HttpRequest) -> JsonResponse:
     return _answer({**payload, "id": str(booking.pk)}, 201 if created else 200, location)
 
 
-@csrf_exempt
-@require_http_methods(["GET"])
+@fhir_methods("GET")
 def appointment_read(request: HttpRequest, pk: int) -> JsonResponse:
     """Only what the editor itself sent: identifier and status (no patient data is held)."""
     from regulation.models import Booking

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -80,6 +81,7 @@ def exception_handler(exc, context):
     return response
 
 
+@csrf_exempt  # a POST to an unknown route: the JSON 404, not the CSRF page
 def api_not_found(request, exception=None):
     """JSON 404 for unknown ``/api/`` routes (never an HTML page)."""
     from django.http import JsonResponse

@@ -225,7 +225,7 @@ REST_FRAMEWORK = {
     # Token first: an anonymous request gets 401 + ``WWW-Authenticate: Token`` (DRF answers 403
     # when the first class has no authenticate header, as SessionAuthentication).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "sas_platform.api.authentication.TokenOrBearerAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

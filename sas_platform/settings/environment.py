@@ -15,12 +15,13 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
-VAR_DIR = BASE_DIR / "var"
-
 env = environ.Env()
 _env_file = BASE_DIR / ".env"
 if _env_file.exists():
     env.read_env(str(_env_file))
+# The embedded default's files (SQLite database, broker, file cache, logs): ``var/`` of the checkout,
+# or ``VAR_DIR`` (the test of ``bin/run-demo`` runs a whole demo in a temporary folder).
+VAR_DIR = Path(env.str("VAR_DIR", default=str(BASE_DIR / "var")))
 
 _MISSING = object()
 _BOOL_WORDS = {"true", "false", "1", "0", "yes", "no", "on", "off", "ok", "y", "n"}

@@ -24,6 +24,10 @@ from regulation.models import Booking, Dossier, SurnumeraireRequest
 from sas_platform.enums import Role
 from tests.regulation import factories
 
+# ``make test`` runs this module on PostgreSQL and again on SQLite (the embedded default): the same
+# figures from the same data on both (issue 9, the percentiles of ``sas_platform.db_functions``).
+pytestmark = pytest.mark.sqlite_crawl
+
 PARIS = ZoneInfo("Europe/Paris")
 DAY = dt.date(2026, 3, 10)  # a Tuesday
 

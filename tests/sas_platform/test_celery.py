@@ -143,3 +143,29 @@ def test_periodic_task_admin_is_available_to_platform_admin(client, make_user):
     response = client.get("/admin/django_celery_beat/periodictask/")
     assert response.status_code == 200
     assert "platform-heartbeat" in response.content.decode()
+
+
+def test_worker_records_its_own_heartbeat_step_and_value(settings):
+    """Issue 9 point 13: the worker writes its heartbeat itself (any broker), read by /healthz/."""
+    from django.core.cache import cache
+
+    from sas_platform.celery import WorkerHeartbeat, app
+    from sas_platform.health import worker_last_heartbeat
+    from sas_platform.tasks import HEARTBEAT_KEY, heartbeat_record
+
+    assert WorkerHeartbeat in app.steps["worker"]
+    cache.delete(HEARTBEAT_KEY)
+    assert worker_last_heartbeat() is None
+    written = heartbeat_record()
+    assert written and worker_last_heartbeat() == written
+
+
+def test_heartbeat_record_survives_a_broken_cache(monkeypatch, caplog):
+    from sas_platform import tasks
+
+    def broken(*args, **kwargs):
+        raise ConnectionError("cache en panne")
+
+    monkeypatch.setattr(tasks.cache, "set", broken)
+    assert tasks.heartbeat_record() is None
+    assert "Battement du worker non enregistré" in caplog.text

@@ -24,7 +24,8 @@ from regulation.exceptions import (
     RequestAlreadyAnswered,
 )
 from regulation.models import SurnumeraireRequest
-from regulation.services._common import _ensure_may_act, _locked, _move, setting
+from regulation.policies import Action
+from regulation.services._common import _check_appointment, _ensure_may_act, _locked, _move, setting
 from regulation.services.orientation import _new_booking, _orient, _start_orientation
 from sas_platform.exceptions import ApplicationError, NotFoundError
 
@@ -37,7 +38,7 @@ def surnumeraire_request_create(
 ) -> SurnumeraireRequest:
     """Record that we asked a doctor directly, or the structure they participate through."""
     dossier = _locked(dossier_id)
-    _ensure_may_act(dossier, actor)
+    _ensure_may_act(dossier, actor, Action.ORIENT)
     now = timezone.now()
     if policies.transition_target(Transition.ORIENT, dossier.state) is None:
         _move(dossier, Transition.ORIENT, now)
@@ -78,7 +79,9 @@ def surnumeraire_request_answer(
     status = RequestStatus(status)
     if status not in (RequestStatus.ACCEPTED, RequestStatus.REFUSED, RequestStatus.NO_ANSWER):
         raise ApplicationError("Réponse inconnue.", code="invalid_answer")
-    target = SurnumeraireRequest.objects.select_related("professional").filter(pk=request_id).first()
+    target = (
+        SurnumeraireRequest.objects.select_related("professional", "dossier").filter(pk=request_id).first()
+    )
     if target is None:
         raise NotFoundError("Demande introuvable.", code="request_not_found")
     professional = professional or target.professional  # a doctor asked directly takes the patient
@@ -90,6 +93,8 @@ def surnumeraire_request_answer(
             extra={"fields": {"doctor_name": ["Obligatoire quand la demande est acceptée."]}},
         )
     now = timezone.now()
+    if status == RequestStatus.ACCEPTED:
+        _check_appointment(target.dossier, appointment_at, now, "appointment_at")
     won = SurnumeraireRequest.objects.filter(pk=request_id, status=RequestStatus.PENDING).update(
         status=status,
         answered_at=now,

@@ -180,9 +180,11 @@ def test_osnp_orients_to_surnumeraire_through_a_cpts(page, live_server, login, s
         patient_last_name="Leroy",
         patient_age=45,
     )
+    regulateur = User.objects.get(email="regulateur@demo.sas")
+    services.dossier_claim(dossier_id=dossier.pk, actor=regulateur)
     services.dossier_decide(
         dossier_id=dossier.pk,
-        actor=User.objects.get(email="regulateur@demo.sas"),
+        actor=regulateur,
         decision=Decision.APPOINTMENT_48H,
     )
 

@@ -76,6 +76,7 @@ def test_friday_evening_regulation_saturday_morning_appointment_is_snp():
 def regulated_on_tuesday(open_dossier, regulateur):
     with time_machine.travel(REGULATED, tick=False):
         dossier = open_dossier(route=Transition.ROUTE_GENERAL_PRACTICE, treating_doctor_rpps="10000000008")
+        services.dossier_claim(dossier_id=dossier.pk, actor=regulateur)
         return services.dossier_decide(
             dossier_id=dossier.pk, actor=regulateur, decision=Decision.APPOINTMENT_48H
         )

@@ -60,6 +60,7 @@ def test_platform_slot_booked_once_with_facts(regulated_dossier, osnp, doctor, o
     )
     assert last_event(regulated_dossier) == "regulation.oriented"
     other = open_dossier(route=Transition.ROUTE_GENERAL_PRACTICE)
+    services.dossier_claim(dossier_id=other.pk, actor=regulateur)
     services.dossier_decide(dossier_id=other.pk, actor=regulateur, decision=Decision.APPOINTMENT_48H)
     before = AuditEvent.objects.count()
     with pytest.raises(SlotTaken) as error:

@@ -177,6 +177,7 @@ def test_decision_page_outside_sas_hours_offers_pdsa(client, regulateur, gp_doss
 
 def test_decision_post_then_queue(client, regulateur, gp_dossier):
     client.force_login(regulateur)
+    client.post(reverse("regulation-dossier-claim", args=[gp_dossier.pk]))
     response = client.post(
         reverse("regulation-decision", args=[gp_dossier.pk]),
         {"decision": Decision.APPOINTMENT_48H, "priority": "P1"},

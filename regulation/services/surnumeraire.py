@@ -70,6 +70,7 @@ def surnumeraire_request_answer(
     status: RequestStatus,
     doctor_name: str = "",
     professional=None,
+    member: int | str | None = None,
     appointment_at: dt.datetime | None = None,
     notes: str = "",
 ) -> SurnumeraireRequest:
@@ -84,6 +85,8 @@ def surnumeraire_request_answer(
     )
     if target is None:
         raise NotFoundError("Demande introuvable.", code="request_not_found")
+    if status == RequestStatus.ACCEPTED and target.structure_id is not None and professional is None:
+        professional = _member_doctor(target.structure, member)
     professional = professional or target.professional  # a doctor asked directly takes the patient
     doctor_name = (doctor_name or (f"Dr {professional}" if professional else "")).strip()
     if status == RequestStatus.ACCEPTED and not doctor_name:
@@ -154,6 +157,27 @@ def surnumeraire_request_answer(
             booking,
         )
     return request
+
+
+def _member_doctor(structure, member: int | str | None):
+    """The doctor a structure names when it accepts: one of its current member doctors, given by
+    id or RPPS (seed 004 second-level orientation; the act's RPPS is what pay needs, DOMAIN.md
+    §7.2). Free text is refused: a name alone cannot be paid."""
+    from cpts.selectors import structure_member_doctors
+
+    value = str(member or "").strip()
+    if not value:
+        raise ApplicationError(
+            "Choisissez le médecin qui prend le patient parmi les membres de la structure.",
+            code="member_required",
+            extra={"fields": {"member": ["Obligatoire quand la demande est acceptée."]}},
+        )
+    doctors = structure_member_doctors(structure_id=structure.pk, on=timezone.localdate())
+    found = next((d for d in doctors if value in (str(d.pk), d.identifier)), None)
+    if found is None:
+        message = f"Ce médecin ({value}) n'est pas un médecin membre de {structure.name}."
+        raise ApplicationError(message, code="not_a_member", extra={"fields": {"member": [message]}})
+    return found
 
 
 def surnumeraire_reminders_send(*, now: dt.datetime | None = None) -> int:

@@ -134,13 +134,15 @@ class RequestAnswerForm(DsfrBaseForm):
         ],
     )
     doctor_name = forms.CharField(label="Médecin qui prend le patient", max_length=150, required=False)
+    member = forms.CharField(label="Médecin de la structure (RPPS)", max_length=20, required=False)
     appointment_at = forms.DateTimeField(label="Heure du rendez-vous", required=False, widget=DATETIME_LOCAL)
     notes = forms.CharField(label="Précisions", max_length=255, required=False)
 
     def clean(self):
         data = super().clean()
-        if data.get("status") == RequestStatus.ACCEPTED and not data.get("doctor_name", "").strip():
-            self.add_error("doctor_name", "Indiquez le nom du médecin qui prend le patient.")
+        accepted = data.get("status") == RequestStatus.ACCEPTED
+        if accepted and not data.get("doctor_name", "").strip() and not data.get("member", "").strip():
+            self.add_error("doctor_name", "Indiquez le médecin qui prend le patient.")
         return data
 
 

@@ -165,12 +165,14 @@ def test_osnp_orients_to_surnumeraire_through_a_cpts(page, live_server, login, s
     from regulation import services
     from regulation.enums import Decision, Transition
     from sas_platform.models import Commune, User
-    from tests.regulation.factories import participation, professional, structure
+    from tests.regulation.factories import member, participation, professional, structure
 
     coordinator = User.objects.get(email="coordinateur@demo.sas")
     cpts = structure(name="CPTS Marseille Sud (e2e)", coordinator=coordinator)
     for name in ["Durand", "Petit"]:
-        participation(professional(last_name=name)[0], mode=ParticipationMode.CPTS, structure=cpts)
+        doctor = professional(last_name=name)[0]
+        participation(doctor, mode=ParticipationMode.CPTS, structure=cpts)
+        member(doctor, cpts)
     dossier = services.dossier_open(
         actor=User.objects.get(email="arm@demo.sas"),
         territory_code="13",
@@ -206,7 +208,7 @@ def test_osnp_orients_to_surnumeraire_through_a_cpts(page, live_server, login, s
     card = page.locator("[data-testid=structure-request]").first
     expect(card).to_contain_text(dossier.reference)
     card.locator("select[name=status]").select_option("accepted")
-    card.locator("input[name=doctor_name]").fill("Dr Paul Durand")
+    card.locator("select[name=member]").select_option(label=re.compile("Durand"))
     screenshot(page, "regulation-coordinator-requests")
     card.get_by_role("button", name="Répondre au SAS").click()
     expect(page.locator("#messages")).to_contain_text("Patient pris en charge")

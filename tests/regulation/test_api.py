@@ -127,6 +127,9 @@ def test_queue_lists_no_patient_identity(api_client_for, gp_dossier):
 def test_surnumeraire_request_and_single_answer(api_client_for, regulated_dossier, make_user):
     coordinator = make_user(Role.COORDINATEUR_STRUCTURE)
     cpts = factories.structure(coordinator=coordinator)
+    durand, _ = factories.professional(last_name="Durand", first_name="Paul")
+    factories.member(durand, cpts)
+    outsider, _ = factories.professional(last_name="Dehors", first_name="Jean")
     osnp = api_client_for(Role.OSNP)
     created = osnp.post(
         f"{BASE}/surnumeraire-requests/",
@@ -146,12 +149,19 @@ def test_surnumeraire_request_and_single_answer(api_client_for, regulated_dossie
 
     client = APIClient()
     client.force_authenticate(coordinator)
-    answer = client.post(
-        f"{BASE}/surnumeraire-requests/{request_id}/answer/",
-        {"status": "accepted", "doctor_name": "Dr Paul Durand"},
-        format="json",
+    url = f"{BASE}/surnumeraire-requests/{request_id}/answer/"
+    free_text = client.post(url, {"status": "accepted", "doctor_name": "Dr Paul Durand"}, format="json")
+    assert free_text.status_code == 400 and free_text.json()["code"] == "member_required"
+    stranger_doctor = client.post(url, {"status": "accepted", "member": outsider.identifier}, format="json")
+    assert stranger_doctor.status_code == 400
+    assert stranger_doctor.json()["message"] == (
+        f"Ce médecin ({outsider.identifier}) n'est pas un médecin membre de CPTS Marseille Centre."
     )
+    answer = client.post(url, {"status": "accepted", "member": str(durand.pk)}, format="json")
     assert answer.status_code == 200 and answer.json()["accepting_doctor_name"] == "Dr Paul Durand"
+    from regulation.models import Booking
+
+    assert Booking.objects.get(dossier=regulated_dossier).rpps == durand.identifier  # what pay needs
     again = client.post(
         f"{BASE}/surnumeraire-requests/{request_id}/answer/", {"status": "refused"}, format="json"
     )

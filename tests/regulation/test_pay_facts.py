@@ -185,12 +185,14 @@ def test_second_outcome_changes_nothing(regulated_on_tuesday, osnp):
 
 def test_surnumeraire_without_time_is_candidate_for_nothing_time_bound(regulated_on_tuesday, osnp):
     structure = factories.structure()
+    durand, _ = factories.professional(last_name="Durand", first_name="Paul")
+    factories.member(durand, structure)
     with time_machine.travel(paris(2026, 3, 10, 10, 20), tick=False):
         request = services.surnumeraire_request_create(
             dossier_id=regulated_on_tuesday.pk, actor=osnp, channel=RequestChannel.PHONE, structure=structure
         )
         services.surnumeraire_request_answer(
-            request_id=request.pk, actor=osnp, status=RequestStatus.ACCEPTED, doctor_name="Dr Paul Durand"
+            request_id=request.pk, actor=osnp, status=RequestStatus.ACCEPTED, member=durand.identifier
         )
         booking = Booking.objects.get(dossier=regulated_on_tuesday)
         services.booking_outcome_record(booking_id=booking.pk, actor=osnp, status=AppointmentStatus.FULFILLED)

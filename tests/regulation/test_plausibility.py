@@ -260,3 +260,11 @@ def test_api_schedule_long_shift_needs_confirmation(api_client_for, make_user, t
     assert not RegulatorShift.objects.exists()
     response = client.post(f"{BASE}/shifts/", {**body, "confirm_long": True}, format="json")
     assert response.status_code == 201, response.json()
+
+
+@time_machine.travel(NOW, tick=False)
+def test_far_dates_are_shown_with_their_year():
+    from regulation.templatetags.regulation_tags import moment
+
+    assert moment(paris(2020, 1, 1, 10, 0)) == "01/01/2020 10:00"
+    assert moment(paris(2026, 3, 11, 16, 0)) == "mer 11/03 16:00"

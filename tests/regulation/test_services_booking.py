@@ -140,6 +140,8 @@ def test_structure_answers_with_doctor_name(
     coordinator = make_user(Role.COORDINATEUR_STRUCTURE)
     cpts = factories.structure(email="sas@cpts.example", coordinator=coordinator)
     refused_doctor, _ = factories.professional(last_name="Occupé")
+    blanc, _ = factories.professional(last_name="Blanc", first_name="Hélène")
+    factories.member(blanc, cpts)
     first = services.surnumeraire_request_create(
         dossier_id=regulated_dossier.pk, actor=osnp, channel=RequestChannel.PHONE, professional=refused_doctor
     )
@@ -147,7 +149,7 @@ def test_structure_answers_with_doctor_name(
     request = services.surnumeraire_request_create(
         dossier_id=regulated_dossier.pk, actor=osnp, channel=RequestChannel.PLATFORM, structure=cpts
     )
-    with pytest.raises(Exception, match="nom du médecin"):
+    with pytest.raises(Exception, match="parmi les membres de la structure"):
         services.surnumeraire_request_answer(
             request_id=request.pk, actor=coordinator, status=RequestStatus.ACCEPTED
         )
@@ -162,7 +164,7 @@ def test_structure_answers_with_doctor_name(
         request_id=request.pk,
         actor=coordinator,
         status=RequestStatus.ACCEPTED,
-        doctor_name="Dr Hélène Blanc",
+        member=blanc.identifier,
         appointment_at=appointment,
     )
     request.refresh_from_db()

@@ -208,7 +208,8 @@ def test_osnp_orients_to_surnumeraire_through_a_cpts(page, live_server, login, s
     card = page.locator("[data-testid=structure-request]").first
     expect(card).to_contain_text(dossier.reference)
     card.locator("select[name=status]").select_option("accepted")
-    card.locator("select[name=member]").select_option(label=re.compile("Durand"))
+    durand = cpts.memberships.get(professional__last_name="Durand").professional
+    card.locator("select[name=member]").select_option(durand.identifier)  # a pick among the members
     screenshot(page, "regulation-coordinator-requests")
     card.get_by_role("button", name="Répondre au SAS").click()
     expect(page.locator("#messages")).to_contain_text("Patient pris en charge")
@@ -219,4 +220,8 @@ def test_osnp_orients_to_surnumeraire_through_a_cpts(page, live_server, login, s
         "CPTS",
     )
     booking = dossier.bookings.get()
-    assert (booking.is_surnumeraire, booking.doctor_name) == (True, "Dr Paul Durand")
+    assert (booking.is_surnumeraire, booking.doctor_name, booking.rpps) == (
+        True,
+        "Dr Claire Durand",
+        durand.identifier,
+    )

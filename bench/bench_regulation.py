@@ -123,6 +123,7 @@ def _regulated(users: dict, commune: Commune, count: int) -> list[int]:
             route=Transition.ROUTE_GENERAL_PRACTICE,
             patient_age=40,
         )
+        services.dossier_claim(dossier_id=dossier.pk, actor=users["regulateur"])
         services.dossier_decide(
             dossier_id=dossier.pk, actor=users["regulateur"], decision=Decision.APPOINTMENT_48H
         )

@@ -431,3 +431,15 @@ def cpts_contract_case(*, structure: Structure, on: dt.date) -> dict:
         "signed_before_avenant_2": bool(signed and signed < ACI_AVENANT_2_DATE),
         "territory_with_sas": with_sas,
     }
+
+
+def structure_member_doctors(*, structure_id: int, on: dt.date) -> list[Professional]:
+    """The structure's current member **doctors** (RPPS profession code 10), by name: whom its
+    coordinator may name when accepting a surnuméraire request (seed 004, second-level
+    orientation; the act's RPPS is what pay needs, DOMAIN.md §7.2)."""
+    members = Membership.objects.filter(_covering(on), structure_id=structure_id).values("professional_id")
+    return list(
+        Professional.objects.filter(pk__in=members, profession_code="10").order_by(
+            "last_name", "first_name", "pk"
+        )
+    )

@@ -123,6 +123,7 @@ def _seed_today(rng: random.Random, arm, regulateur, osnp, communes: dict) -> in
         if story in ("opened", "amu", "general_practice"):
             continue
         decision = Decision.ADVICE if story == "closed_advice" else Decision.APPOINTMENT_48H
+        services.dossier_claim(dossier_id=dossier.pk, actor=regulateur)
         services.dossier_decide(
             dossier_id=dossier.pk, actor=regulateur, decision=decision, notes="Démonstration"
         )

@@ -35,7 +35,23 @@ def can_view_dossier(user, dossier) -> bool:
     return _desk_in(user, dossier.territory_id, Role.ARM, Role.REGULATEUR, Role.OSNP)
 
 
+def can_act_on_dossier(user, dossier, action) -> bool:
+    """The table of ``policies.ACTION_ROLES``: may ``user`` do ``action`` on the dossier in its
+    state (DOMAIN.md §3.1)? The pages ask it before showing a button; the services enforce it."""
+    from regulation import policies
+
+    return can_view_dossier(user, dossier) and policies.may_act(user.role_codes, dossier.state, action)
+
+
 def can_claim_dossier(user, dossier) -> bool:
+    """Seeing the dossier is not enough: nobody takes a closed one, an ARM never takes one
+    waiting for the OSNP (``policies.ACTION_ROLES``)."""
+    from regulation.policies import Action
+
+    return can_act_on_dossier(user, dossier, Action.CLAIM)
+
+
+def can_release_dossier(user, dossier) -> bool:
     return can_view_dossier(user, dossier)
 
 

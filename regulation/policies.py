@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from enum import StrEnum
 from functools import lru_cache
 from itertools import pairwise
 
@@ -23,6 +24,7 @@ from regulation.enums import (
     OrientationResult,
     Transition,
 )
+from sas_platform.enums import Role
 
 S = DossierState
 
@@ -58,6 +60,89 @@ def transition_target(transition: Transition, current: DossierState | str) -> Do
 
 def allowed_transitions(current: DossierState | str) -> list[Transition]:
     return [t for t, (sources, _) in TRANSITIONS.items() if DossierState(current) in sources]
+
+
+# --- Who may do what, at each state (DOMAIN.md §2, §3.1) ----------------------------------------
+
+
+class Action(StrEnum):
+    """What a desk user does on a dossier; each service checks it once (``_ensure_allowed``)."""
+
+    CLAIM = "claim"
+    ROUTE_AMU = "route_amu"
+    ROUTE_GENERAL_PRACTICE = "route_general_practice"
+    DECIDE = "decide"
+    ORIENT = "orient"
+    RECORD_OUTCOME = "record_outcome"
+
+
+ACTION_LABELS = {
+    Action.CLAIM: "Prise en charge du dossier",
+    Action.ROUTE_AMU: Transition.ROUTE_AMU.label,
+    Action.ROUTE_GENERAL_PRACTICE: Transition.ROUTE_GENERAL_PRACTICE.label,
+    Action.DECIDE: Transition.DECIDE.label,
+    Action.ORIENT: "Orientation du patient",
+    Action.RECORD_OUTCOME: "Enregistrement de l'issue",
+}
+
+_ARM, _REG, _OSNP = Role.ARM.value, Role.REGULATEUR.value, Role.OSNP.value
+
+#: (state, action) → the roles that may do it (DOMAIN.md §3.1): the ARM picks up and routes
+#: (steps 1-2), the régulateur decides and may send back to the AMU at any time until the patient
+#: is oriented (step 2), the OSNP orients and records the outcome (steps 3-4). Anything absent is
+#: refused: nobody claims a closed dossier, an ARM never takes one waiting for the OSNP, and a
+#: second decision on a regulated dossier is refused (it would close it silently).
+ACTION_ROLES: dict[tuple[DossierState, Action], frozenset[str]] = {
+    (S.OPENED, Action.CLAIM): frozenset({_ARM, _REG}),
+    (S.OPENED, Action.ROUTE_AMU): frozenset({_ARM, _REG}),
+    (S.OPENED, Action.ROUTE_GENERAL_PRACTICE): frozenset({_ARM, _REG}),
+    (S.AMU, Action.ROUTE_GENERAL_PRACTICE): frozenset({_ARM, _REG}),
+    (S.GENERAL_PRACTICE, Action.CLAIM): frozenset({_REG}),
+    (S.GENERAL_PRACTICE, Action.ROUTE_AMU): frozenset({_ARM, _REG}),
+    (S.GENERAL_PRACTICE, Action.DECIDE): frozenset({_REG}),
+    (S.REGULATED, Action.CLAIM): frozenset({_OSNP, _REG}),
+    (S.REGULATED, Action.ROUTE_AMU): frozenset({_REG}),
+    (S.REGULATED, Action.ORIENT): frozenset({_OSNP, _REG}),
+    (S.ORIENTING, Action.CLAIM): frozenset({_OSNP, _REG}),
+    (S.ORIENTING, Action.ROUTE_AMU): frozenset({_REG}),
+    (S.ORIENTING, Action.ORIENT): frozenset({_OSNP, _REG}),
+    (S.ORIENTED, Action.ORIENT): frozenset({_OSNP, _REG}),  # the appointment fell through: reopen
+    (S.ORIENTED, Action.RECORD_OUTCOME): frozenset({_OSNP, _REG}),
+}
+
+#: Actions only the dossier's holder does: the régulateur claims before deciding (two régulateurs
+#: never decide the same call).
+HOLDER_ONLY = frozenset({Action.DECIDE})
+
+
+def roles_for(state: DossierState | str, action: Action | str) -> frozenset[str]:
+    return ACTION_ROLES.get((DossierState(state), Action(action)), frozenset())
+
+
+def may_act(roles: Iterable[str], state: DossierState | str, action: Action | str) -> bool:
+    """True when one of ``roles`` may do ``action`` on a dossier in ``state``."""
+    return bool(roles_for(state, action).intersection(roles))
+
+
+def action_refusal(
+    roles: Iterable[str], state: DossierState | str, action: Action | str, *, holds: bool
+) -> tuple[str, str] | None:
+    """``(code, French message)`` when the action is refused, else ``None``."""
+    state, action = DossierState(state), Action(action)
+    allowed = roles_for(state, action)
+    label = ACTION_LABELS[action]
+    if not allowed:
+        return "transition_not_allowed", f"Action « {label} » impossible : le dossier est « {state.label} »."
+    if not allowed.intersection(roles):
+        who = ", ".join(sorted(Role(r).label for r in allowed))
+        return (
+            "role_not_allowed",
+            f"Action « {label} » impossible pour votre rôle quand le dossier est « {state.label} » "
+            f"(réservée : {who}).",
+        )
+    if action in HOLDER_ONLY and not holds:
+        return "claim_required", "Prenez d'abord le dossier (bouton « Prendre ») : il n'est pas à vous."
+    return None
 
 
 # --- Decisions (DOMAIN.md §3.1 step 2) ---------------------------------------------------------

@@ -70,6 +70,7 @@ from planning.selectors.sources import (
     source_runs_of,
     sources_visible_to,
 )
+from planning.selectors.structure_rule import StructureRule, structure_rule, week_verdict
 
 __all__ = [
     "COMMUNE_COLUMNS",
@@ -87,6 +88,7 @@ __all__ = [
     "_JSON_COLUMNS",
     "_SQL_TEMPLATE",
     "SlotSearchResult",
+    "StructureRule",
     "_candidates",
     "_candidates_queryset",
     "_candidates_sql",
@@ -117,4 +119,6 @@ __all__ = [
     "source_runs_of",
     "sources_cache_clear",
     "sources_visible_to",
+    "structure_rule",
+    "week_verdict",
 ]

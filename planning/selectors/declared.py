@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from planning import policies
 from planning.enums import AvailabilityKind, SourceKind
 from planning.models import AgendaSource, DeclaredAvailability
 
@@ -47,13 +48,15 @@ def _week_bounds(week_start: date) -> tuple[datetime, datetime]:
 
 
 def _declared_hours(blocks, week_start: date) -> Decimal:
+    """The union of the week's occurrences: overlapping blocks (Monday 18–20 and 19–21, declared
+    before overlaps were refused) count once, 3 h (``policies.union_seconds``)."""
     begin, finish = _week_bounds(week_start)
-    seconds = 0.0
-    for block in blocks:
-        for occurrence_start, occurrence_end in availability_occurrences(
-            availability=block, start=begin, end=finish
-        ):
-            seconds += (occurrence_end - occurrence_start).total_seconds()
+    occurrences = [
+        occurrence
+        for block in blocks
+        for occurrence in availability_occurrences(availability=block, start=begin, end=finish)
+    ]
+    seconds = policies.union_seconds(occurrences)
     return (Decimal(int(seconds)) / Decimal(3600)).quantize(Decimal("0.01"))
 
 

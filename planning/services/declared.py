@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cpts.models import PracticePlace, Professional
+from planning import policies
 from planning.enums import (
     MODALITY_BITS,
     SLOT_TYPE_BITS,
@@ -21,6 +22,37 @@ from planning.events import PlanningEvent, planning_event_write
 from planning.models import DeclaredAvailability, Slot
 from planning.services.ingest import CHUNK, _coordinates
 from sas_platform.exceptions import ApplicationError
+
+
+def block_of(availability: DeclaredAvailability) -> policies.Block:
+    return policies.Block(
+        kind=availability.kind,
+        start=availability.start_time,
+        end=availability.end_time,
+        weekday=availability.weekday,
+        date=availability.date,
+        valid_from=availability.valid_from,
+        valid_until=availability.valid_until,
+        key=availability.pk,
+    )
+
+
+def _check_plausible(availability: DeclaredAvailability, *, check_date: bool = True) -> None:
+    """A one-off block today or later and within ``PLANNING_ONE_OFF_MAX_DAYS``; no overlap with
+    another active block of the professional (``planning.policies``; issue 9)."""
+    if check_date and availability.kind == AvailabilityKind.ONE_OFF:
+        policies.check_one_off_date(
+            availability.date,
+            today=timezone.localdate(),
+            max_days=getattr(settings, "PLANNING_ONE_OFF_MAX_DAYS", 90),
+        )
+    others = DeclaredAvailability.objects.filter(
+        professional_id=availability.professional_id, is_active=True
+    ).exclude(pk=availability.pk)
+    # lock the professional's blocks: two declarations at once cannot both pass the check
+    clash = policies.overlapping(block_of(availability), [block_of(o) for o in others.select_for_update()])
+    if clash is not None:
+        raise policies.overlap_error(clash)
 
 
 @transaction.atomic
@@ -65,6 +97,7 @@ def declared_availability_create(
             extra={"fields": {"end_time": ["La fin doit suivre le début."]}},
         )
     availability.full_clean()
+    _check_plausible(availability)
     availability.save()
     planning_event_write(
         event_type=PlanningEvent.AVAILABILITY_DECLARED, actor=actor, obj=availability, params={"kind": kind}
@@ -114,6 +147,7 @@ def declared_availability_update(
             extra={"fields": {"end_time": ["La fin doit suivre le début."]}},
         )
     availability.full_clean()
+    _check_plausible(availability, check_date="date" in changes or "kind" in changes)
     availability.save()
     now = timezone.now()
     horizon = now + timedelta(days=settings.PLANNING_DECLARED_HORIZON_DAYS)
@@ -194,6 +228,22 @@ def _declared_slots(block: DeclaredAvailability, *, now: datetime, horizon: date
     return slots
 
 
+def _published_once(slots: list[Slot]) -> list[Slot]:
+    """Drop a slot that overlaps a slot of an older block of the same professional: blocks that
+    overlap (declared before overlaps were refused) are published once in ``GET /fhir/r4/Slot``
+    and the search (DOMAIN.md §3.3). ``slots`` come in block order (oldest block first)."""
+    kept: dict[int, list[tuple[datetime, datetime, int]]] = {}
+    result = []
+    for slot in slots:
+        own = kept.setdefault(slot.professional_id, [])
+        block_id = slot.declared_availability_id
+        if any(b != block_id and s < slot.end and slot.start < e for s, e, b in own):
+            continue
+        own.append((slot.start, slot.end, block_id))
+        result.append(slot)
+    return result
+
+
 def declared_slots_generate(
     *, now: datetime | None = None, horizon_days: int | None = None, professional_ids: list[int] | None = None
 ) -> int:
@@ -208,8 +258,9 @@ def declared_slots_generate(
     if professional_ids is not None:
         blocks = blocks.filter(professional_id__in=professional_ids)
     to_create = []
-    for block in blocks:
+    for block in blocks.order_by("pk"):
         to_create += _declared_slots(block, now=now, horizon=horizon)
+    to_create = _published_once(to_create)
     before = Slot.objects.filter(source__isnull=True).count()
     Slot.objects.bulk_create(to_create, batch_size=CHUNK, ignore_conflicts=True)
     return Slot.objects.filter(source__isnull=True).count() - before

@@ -179,8 +179,6 @@ def owned_slot(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --- Structures: who meets the 2 h/week rule (issue 3, DOMAIN.md §4) -----------------------------
-def _monday(day):
-    return day - timedelta(days=day.weekday())
 
 
 @login_required
@@ -206,42 +204,23 @@ def structures(request: HttpRequest) -> HttpResponse:
 def structure_rule(request: HttpRequest, pk: int) -> HttpResponse:
     """A structure's current members, their hours declared on the platform this week and the next
     three, and whether each meets the 2 h/week rule (DOMAIN.md §4) — for its coordinators (and the
-    administrators who manage it). Members whose agenda is interfaced (an editor source covers them)
-    are flagged: the rule is for doctors without one."""
+    administrators who manage it). Only doctors count; an interfaced agenda meets condition 1
+    (DOMAIN.md §4). The evaluation is ``selectors.structure_rule``."""
     from cpts.models import Structure
-    from cpts.selectors import structure_members
 
     structure = get_object_or_404(Structure, pk=pk)
     if not permissions.can_view_structure_rule(request.user, structure):
         raise PermissionDenied
-    today = timezone.localdate()
-    weeks = [_monday(today) + timedelta(days=7 * n) for n in range(4)]
-    members = structure_members(structure=structure, on=today)
-    hours = selectors.declared_hours_by_professional(
-        professional_ids=[m.professional_id for m in members], week_starts=weeks
-    )
-    interfaced = selectors.interfaced_rpps()
-    rows = [
-        {
-            "professional": member.professional,
-            "since": member.start_date,
-            "interfaced": member.professional.identifier_type == "8"
-            and member.professional.identifier in interfaced,
-            "weeks": [
-                {"start": week, "hours": value, "meets": value >= selectors.TWO_HOURS}
-                for week, value in zip(weeks, hours[member.professional_id], strict=True)
-            ],
-        }
-        for member in members
-    ]
+    rule = selectors.structure_rule(structure_id=structure.pk, on=timezone.localdate())
     return render(
         request,
         "planning/structure_rule.html",
         {
             "title": f"Règle des 2 h — {structure.name}",
             "structure": structure,
-            "weeks": weeks,
-            "rows": rows,
-            "meeting_now": sum(1 for row in rows if row["weeks"][0]["meets"]),
+            "weeks": rule.weeks,
+            "rows": rule.rows,
+            "others": rule.others,
+            "meeting_now": rule.meeting_now,
         },
     )

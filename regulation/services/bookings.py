@@ -27,6 +27,7 @@ from regulation.exceptions import (
     SlotTaken,
 )
 from regulation.models import Booking, Dossier
+from regulation.policies import Action
 from regulation.services._common import _ensure_may_act, _locked, _move, _save, setting
 from regulation.services.closing import _close
 from regulation.services.facts import _act_fact_write, _record_act_facts
@@ -68,7 +69,7 @@ def slot_book_platform(*, dossier_id: int, slot_id: int, actor) -> Booking:
     The loser gets « Créneau déjà pris » and nothing is written.
     """
     dossier = _locked(dossier_id)
-    _ensure_may_act(dossier, actor)
+    _ensure_may_act(dossier, actor, Action.ORIENT)
     now = timezone.now()
     if policies.transition_target(Transition.ORIENT, dossier.state) is None:
         _move(dossier, Transition.ORIENT, now)  # French refusal
@@ -121,7 +122,7 @@ def slot_hold_editor(*, dossier_id: int, slot_id: int, actor) -> Booking:
 @transaction.atomic
 def _slot_hold(*, dossier_id: int, slot_id: int, actor) -> Booking:
     dossier = _locked(dossier_id)
-    _ensure_may_act(dossier, actor)
+    _ensure_may_act(dossier, actor, Action.ORIENT)
     now = timezone.now()
     if policies.transition_target(Transition.ORIENT, dossier.state) is None:
         _move(dossier, Transition.ORIENT, now)
@@ -158,7 +159,7 @@ def booking_hold_release(*, booking_id: int, actor, expired: bool = False) -> Bo
     if booking.status != AppointmentStatus.HELD:
         return booking
     if not expired:
-        _ensure_may_act(booking.dossier, actor)
+        _ensure_may_act(booking.dossier, actor, None)
     planning_services.slot_release(slot_id=booking.slot_id, reference=booking.dossier.reference)
     booking.status = AppointmentStatus.EXPIRED
     booking.save(update_fields=["status"])
@@ -343,7 +344,7 @@ def booking_outcome_record(*, booking_id: int, actor, status: AppointmentStatus)
     if status not in (AppointmentStatus.FULFILLED, AppointmentStatus.NOSHOW, AppointmentStatus.CANCELLED):
         raise ApplicationError("Issue inconnue.", code="invalid_outcome")
     booking = Booking.objects.select_for_update().select_related("dossier").get(pk=booking_id)
-    _ensure_may_act(booking.dossier, actor)
+    _ensure_may_act(booking.dossier, actor, None)
     try:
         _booking_status_apply(booking, status, actor=actor, via="desk")
     except AppointmentNotMatched as exc:

@@ -18,6 +18,7 @@ from regulation.enums import (
 )
 from regulation.events import RegulationEvent, dossier_event_write
 from regulation.models import Booking, Dossier, SurnumeraireRequest
+from regulation.policies import Action
 from regulation.services._common import _ensure_may_act, _locked, _move, _route, _save, setting
 from sas_platform.exceptions import ApplicationError
 
@@ -67,7 +68,7 @@ def dossier_orientation_close(
     """OSNP outcomes without an appointment: advice, ED, PDSA (close); back to AMU (re-route)."""
     result = OrientationResult(result)
     dossier = _locked(dossier_id)
-    _ensure_may_act(dossier, actor)
+    _ensure_may_act(dossier, actor, Action.ORIENT)
     now = timezone.now()
     if result == OrientationResult.AMU:
         _route(dossier, Transition.ROUTE_AMU, actor, now, notes)
@@ -87,7 +88,7 @@ def dossier_orientation_close(
 def dossier_orientation_reopen(*, dossier_id: int, actor, notes: str = "") -> Dossier:
     """The appointment fell through before it happened: back to orientation."""
     dossier = _locked(dossier_id)
-    _ensure_may_act(dossier, actor)
+    _ensure_may_act(dossier, actor, Action.ORIENT)
     now = timezone.now()
     _move(dossier, Transition.REOPEN_ORIENTATION, now)
     dossier.orientation_result, dossier.oriented_at = "", None

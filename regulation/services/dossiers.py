@@ -8,7 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from regulation import policies
+from regulation import plausibility, policies
 from regulation.enums import (
     Decision,
     Transition,
@@ -18,7 +18,7 @@ from regulation.exceptions import (
     DossierHeldByOther,
 )
 from regulation.models import Dossier
-from regulation.services._common import _ensure_may_act, _locked, _move, _route
+from regulation.services._common import _ensure_action, _ensure_may_act, _locked, _move, _route, setting
 from regulation.services.closing import _close_without_appointment
 from sas_platform.exceptions import ApplicationError
 from sas_platform.models import Commune, SasTerritory
@@ -48,6 +48,20 @@ OPEN_FIELDS = frozenset(
 )
 
 
+def _check_call_details(details: dict[str, Any], picked_up_at: dt.datetime | None, now: dt.datetime) -> None:
+    """Plausible call and patient (DOMAIN.md §3.1 step 1): the call and its pick-up are not in
+    the future (a small clock skew allowed) nor absurdly old; the patient is 0 to 120 years old."""
+    skew = dt.timedelta(minutes=setting("REGULATION_CALL_CLOCK_SKEW_MINUTES"))
+    max_age = dt.timedelta(hours=setting("REGULATION_CALL_MAX_AGE_HOURS"))
+    for field, moment in (
+        ("call_received_at", details.get("call_received_at")),
+        ("picked_up_at", picked_up_at),
+    ):
+        plausibility.check_call_time(moment, now=now, skew=skew, max_age=max_age, field=field)
+    plausibility.check_birth_date(details.get("patient_birth_date"), today=timezone.localdate(now))
+    plausibility.check_age(details.get("patient_age"))
+
+
 @transaction.atomic
 def dossier_open(
     *,
@@ -67,6 +81,7 @@ def dossier_open(
     if territory is None:
         raise ApplicationError("Aucun SAS n'est ouvert sur ce territoire.", code="no_sas_territory")
     now = timezone.now()
+    _check_call_details(details, picked_up_at, now)
     dossier = Dossier(
         territory=territory,
         created_by=actor,
@@ -97,7 +112,10 @@ def dossier_route(*, dossier_id: int, actor, to: Transition, reason: str = "") -
     if to not in (Transition.ROUTE_AMU, Transition.ROUTE_GENERAL_PRACTICE):
         raise ApplicationError("Orientation inconnue.", code="invalid_route")
     dossier = _locked(dossier_id)
-    _ensure_may_act(dossier, actor)
+    action = (
+        policies.Action.ROUTE_AMU if to == Transition.ROUTE_AMU else policies.Action.ROUTE_GENERAL_PRACTICE
+    )
+    _ensure_may_act(dossier, actor, action)
     _route(dossier, Transition(to), actor, timezone.now(), reason)
     return dossier
 
@@ -107,8 +125,10 @@ def dossier_route(*, dossier_id: int, actor, to: Transition, reason: str = "") -
 
 @transaction.atomic
 def dossier_claim(*, dossier_id: int, actor, take_over: bool = False) -> Dossier:
-    """Take the dossier. Conditional on nobody holding it; ``take_over`` says so knowingly."""
+    """Take the dossier. Conditional on nobody holding it; ``take_over`` says so knowingly.
+    Who may take it depends on its state (``policies.ACTION_ROLES``): nobody takes a closed one."""
     now = timezone.now()
+    _ensure_action(_locked(dossier_id), actor, policies.Action.CLAIM)
     won = Dossier.objects.filter(pk=dossier_id, holder__isnull=True).update(
         holder=actor, held_since=now, updated_at=now
     )
@@ -160,7 +180,7 @@ def dossier_decide(
     """Record the regulator's decision; AMU re-routes, advice/ED/PDSA/prescription close at once."""
     decision = Decision(decision)
     dossier = _locked(dossier_id)
-    _ensure_may_act(dossier, actor)
+    _ensure_may_act(dossier, actor, policies.Action.DECIDE)
     now = timezone.now()
     transition = policies.decision_transition(decision)
     if policies.transition_target(transition, dossier.state) is None:

@@ -22,7 +22,8 @@ from regulation.exceptions import (
     SlotTaken,
 )
 from regulation.models import Booking, Dossier
-from regulation.services._common import _ensure_may_act, _locked, _move, _save
+from regulation.policies import Action
+from regulation.services._common import _check_appointment, _ensure_may_act, _locked, _move, _save
 from regulation.services.facts import _record_act_facts
 from sas_platform.exceptions import ApplicationError
 
@@ -86,7 +87,7 @@ def treating_doctor_call_record(
     appointment with the MT, recorded as an act by the patient's MT (§7.4 fact)."""
     result = TreatingDoctorCallResult(result)
     dossier = _locked(dossier_id)
-    _ensure_may_act(dossier, actor)
+    _ensure_may_act(dossier, actor, Action.ORIENT)
     now = timezone.now()
     _start_orientation(dossier, actor, now)
     if result == TreatingDoctorCallResult.APPOINTMENT and appointment_start is None:
@@ -97,6 +98,8 @@ def treating_doctor_call_record(
                 "fields": {"appointment_start": ["Obligatoire quand le médecin traitant reçoit le patient."]}
             },
         )
+    if result == TreatingDoctorCallResult.APPOINTMENT:
+        _check_appointment(dossier, appointment_start, now, "appointment_start")
     dossier.treating_doctor_call = result
     dossier.treating_doctor_name = name.strip() or dossier.treating_doctor_name
     dossier.treating_doctor_phone = phone.strip() or dossier.treating_doctor_phone

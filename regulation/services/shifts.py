@@ -8,7 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from regulation import policies
+from regulation import plausibility, policies
 from regulation.enums import (
     ShiftOrigin,
 )
@@ -130,29 +130,25 @@ def shift_end(*, actor) -> RegulatorShift:
     return shift
 
 
-def _check_period(start: dt.datetime, end: dt.datetime) -> None:
-    if end <= start:
-        raise ApplicationError(
-            "La fin de la garde doit suivre son début.",
-            code="invalid_period",
-            extra={"fields": {"end": ["La fin doit être après le début."]}},
-        )
-    if end - start > dt.timedelta(hours=24):
-        raise ApplicationError(
-            "Une garde dure au plus 24 heures : saisissez-en plusieurs.",
-            code="invalid_period",
-            extra={"fields": {"end": ["24 heures au plus."]}},
-        )
+def _check_period(start: dt.datetime, end: dt.datetime, confirm_long: bool) -> None:
+    """End after start, ≤ 24 h, > 12 h confirmed (``plausibility.check_shift_period``, §7.5)."""
+    plausibility.check_shift_period(start, end, confirm_long=confirm_long)
 
 
 @transaction.atomic
 def shift_schedule(
-    *, actor, territory_code: str, regulator, start: dt.datetime, end: dt.datetime
+    *,
+    actor,
+    territory_code: str,
+    regulator,
+    start: dt.datetime,
+    end: dt.datetime,
+    confirm_long: bool = False,
 ) -> RegulatorShift:
     """A SAS administrator enters one shift of the month's schedule (DOMAIN.md §7.5)."""
     territory = _ensure_territory(territory_code)
     start, end = _minute(start), _minute(end)
-    _check_period(start, end)
+    _check_period(start, end, confirm_long)
     _lock_regulator(regulator.pk)
     _ensure_no_overlap(regulator_id=regulator.pk, start=start, end=end)
     shift = RegulatorShift(
@@ -182,6 +178,7 @@ def shift_correct(
     start: dt.datetime | None = None,
     end: dt.datetime | None = None,
     cancel: bool = False,
+    confirm_long: bool = False,
 ) -> RegulatorShift:
     """Correct (or cancel) a shift: a new version row; the old one is kept, no longer current.
 
@@ -206,7 +203,7 @@ def shift_correct(
     new_start = _minute(start or old.start)
     new_end = _minute(end) if end is not None else old.end
     if new_end is not None:
-        _check_period(new_start, new_end)
+        _check_period(new_start, new_end, confirm_long or cancel)
     if not cancel:
         _ensure_no_overlap(regulator_id=old.regulator_id, start=new_start, end=new_end, lineage=old.lineage)
     shift = RegulatorShift(

@@ -24,7 +24,8 @@ from regulation.exceptions import (
     RequestAlreadyAnswered,
 )
 from regulation.models import SurnumeraireRequest
-from regulation.services._common import _ensure_may_act, _locked, _move, setting
+from regulation.policies import Action
+from regulation.services._common import _check_appointment, _ensure_may_act, _locked, _move, setting
 from regulation.services.orientation import _new_booking, _orient, _start_orientation
 from sas_platform.exceptions import ApplicationError, NotFoundError
 
@@ -37,7 +38,7 @@ def surnumeraire_request_create(
 ) -> SurnumeraireRequest:
     """Record that we asked a doctor directly, or the structure they participate through."""
     dossier = _locked(dossier_id)
-    _ensure_may_act(dossier, actor)
+    _ensure_may_act(dossier, actor, Action.ORIENT)
     now = timezone.now()
     if policies.transition_target(Transition.ORIENT, dossier.state) is None:
         _move(dossier, Transition.ORIENT, now)
@@ -69,6 +70,7 @@ def surnumeraire_request_answer(
     status: RequestStatus,
     doctor_name: str = "",
     professional=None,
+    member: int | str | None = None,
     appointment_at: dt.datetime | None = None,
     notes: str = "",
 ) -> SurnumeraireRequest:
@@ -78,9 +80,13 @@ def surnumeraire_request_answer(
     status = RequestStatus(status)
     if status not in (RequestStatus.ACCEPTED, RequestStatus.REFUSED, RequestStatus.NO_ANSWER):
         raise ApplicationError("Réponse inconnue.", code="invalid_answer")
-    target = SurnumeraireRequest.objects.select_related("professional").filter(pk=request_id).first()
+    target = (
+        SurnumeraireRequest.objects.select_related("professional", "dossier").filter(pk=request_id).first()
+    )
     if target is None:
         raise NotFoundError("Demande introuvable.", code="request_not_found")
+    if status == RequestStatus.ACCEPTED and target.structure_id is not None and professional is None:
+        professional = _member_doctor(target.structure, member)
     professional = professional or target.professional  # a doctor asked directly takes the patient
     doctor_name = (doctor_name or (f"Dr {professional}" if professional else "")).strip()
     if status == RequestStatus.ACCEPTED and not doctor_name:
@@ -90,6 +96,8 @@ def surnumeraire_request_answer(
             extra={"fields": {"doctor_name": ["Obligatoire quand la demande est acceptée."]}},
         )
     now = timezone.now()
+    if status == RequestStatus.ACCEPTED:
+        _check_appointment(target.dossier, appointment_at, now, "appointment_at")
     won = SurnumeraireRequest.objects.filter(pk=request_id, status=RequestStatus.PENDING).update(
         status=status,
         answered_at=now,
@@ -149,6 +157,27 @@ def surnumeraire_request_answer(
             booking,
         )
     return request
+
+
+def _member_doctor(structure, member: int | str | None):
+    """The doctor a structure names when it accepts: one of its current member doctors, given by
+    id or RPPS (seed 004 second-level orientation; the act's RPPS is what pay needs, DOMAIN.md
+    §7.2). Free text is refused: a name alone cannot be paid."""
+    from cpts.selectors import structure_member_doctors
+
+    value = str(member or "").strip()
+    if not value:
+        raise ApplicationError(
+            "Choisissez le médecin qui prend le patient parmi les membres de la structure.",
+            code="member_required",
+            extra={"fields": {"member": ["Obligatoire quand la demande est acceptée."]}},
+        )
+    doctors = structure_member_doctors(structure_id=structure.pk, on=timezone.localdate())
+    found = next((d for d in doctors if value in (str(d.pk), d.identifier)), None)
+    if found is None:
+        message = f"Ce médecin ({value}) n'est pas un médecin membre de {structure.name}."
+        raise ApplicationError(message, code="not_a_member", extra={"fields": {"member": [message]}})
+    return found
 
 
 def surnumeraire_reminders_send(*, now: dt.datetime | None = None) -> int:

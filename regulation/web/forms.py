@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from dsfr.forms import DsfrBaseForm
 
+from regulation import plausibility
 from regulation.enums import (
     AppointmentStatus,
     CallerRelation,
@@ -39,7 +40,7 @@ class PickupForm(DsfrBaseForm):
         label="Date de naissance", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     patient_age = forms.IntegerField(
-        label="Âge (si date inconnue)", min_value=0, max_value=130, required=False
+        label="Âge (si date inconnue)", min_value=0, max_value=plausibility.MAX_AGE_YEARS, required=False
     )
     patient_sex = forms.ChoiceField(label="Sexe", choices=Sex.choices, required=False)
     patient_phone = forms.CharField(label="Téléphone du patient", max_length=20, required=False)
@@ -63,9 +64,12 @@ class PickupForm(DsfrBaseForm):
         return commune
 
     def clean_patient_birth_date(self):
+        """The service's rule (``plausibility.check_birth_date``), shown on the field at once."""
         born = self.cleaned_data.get("patient_birth_date")
-        if born and born > timezone.localdate():
-            raise forms.ValidationError("La date de naissance est dans le futur.")
+        try:
+            plausibility.check_birth_date(born, today=timezone.localdate())
+        except plausibility.ImplausibleValue as exc:
+            raise forms.ValidationError(exc.message) from exc
         return born
 
     def details(self) -> dict:
@@ -130,13 +134,15 @@ class RequestAnswerForm(DsfrBaseForm):
         ],
     )
     doctor_name = forms.CharField(label="Médecin qui prend le patient", max_length=150, required=False)
+    member = forms.CharField(label="Médecin de la structure (RPPS)", max_length=20, required=False)
     appointment_at = forms.DateTimeField(label="Heure du rendez-vous", required=False, widget=DATETIME_LOCAL)
     notes = forms.CharField(label="Précisions", max_length=255, required=False)
 
     def clean(self):
         data = super().clean()
-        if data.get("status") == RequestStatus.ACCEPTED and not data.get("doctor_name", "").strip():
-            self.add_error("doctor_name", "Indiquez le nom du médecin qui prend le patient.")
+        accepted = data.get("status") == RequestStatus.ACCEPTED
+        if accepted and not data.get("doctor_name", "").strip() and not data.get("member", "").strip():
+            self.add_error("doctor_name", "Indiquez le médecin qui prend le patient.")
         return data
 
 
@@ -172,6 +178,9 @@ class MonthForm(forms.Form):
     territoire = forms.CharField(required=False, max_length=3)
 
 
+LONG_SHIFT_LABEL = "Je confirme une garde de plus de 12 heures"
+
+
 class ShiftScheduleForm(DsfrBaseForm):
     """One shift of the monthly schedule; an end before the start means the next morning."""
 
@@ -179,10 +188,19 @@ class ShiftScheduleForm(DsfrBaseForm):
     day = forms.DateField(label="Jour", widget=forms.DateInput(attrs={"type": "date"}))
     start_time = forms.TimeField(label="Début", widget=forms.TimeInput(attrs={"type": "time"}))
     end_time = forms.TimeField(label="Fin", widget=forms.TimeInput(attrs={"type": "time"}))
+    confirm_long = forms.BooleanField(label=LONG_SHIFT_LABEL, required=False)
 
     def __init__(self, *args, regulators, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["regulator"].queryset = regulators
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start_time") is not None and data.get("start_time") == data.get("end_time"):
+            self.add_error(
+                "end_time", "La fin de la garde doit différer de son début (une garde dure au plus 24 h)."
+            )
+        return data
 
     def period(self) -> tuple:
         import datetime as dt
@@ -198,6 +216,7 @@ class ShiftCorrectForm(DsfrBaseForm):
     start = forms.DateTimeField(label="Début", widget=DATETIME_LOCAL)
     end = forms.DateTimeField(label="Fin", widget=DATETIME_LOCAL, required=False)
     cancel = forms.BooleanField(label="Annuler cette garde", required=False)
+    confirm_long = forms.BooleanField(label=LONG_SHIFT_LABEL, required=False)
     reason = forms.CharField(label="Motif de la correction", max_length=255)
 
 

@@ -50,6 +50,7 @@ def orientation_context(*, dossier: Dossier, user, params) -> dict:
     doctors, structures = selectors.surnumeraire_candidates(dossier=dossier)
     bookings = selectors.dossier_bookings(dossier=dossier)
     requests = selectors.dossier_requests(dossier=dossier)
+    attach_member_doctors(requests)
     active = next((b for b in bookings if b.status in ACTIVE_APPOINTMENT_STATUSES), None)
     return {
         **search_context(dossier=dossier, params=params),
@@ -74,3 +75,15 @@ def orientation_context(*, dossier: Dossier, user, params) -> dict:
         "timeline": selectors.dossier_timeline(dossier=dossier),
         "held_by_me": dossier.holder_id == user.pk,
     }
+
+
+def attach_member_doctors(rows) -> None:
+    """Each pending request to a structure offers its member doctors (a pick, not free text)."""
+    from cpts.selectors import structure_member_doctors
+
+    today, cache = timezone.localdate(), {}
+    for row in rows:
+        if row.structure_id and row.status == RequestStatus.PENDING:
+            if row.structure_id not in cache:
+                cache[row.structure_id] = structure_member_doctors(structure_id=row.structure_id, on=today)
+            row.member_doctors = cache[row.structure_id]

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from regulation import permissions, selectors, services
 from regulation.models import RegulatorShift
 from regulation.web import forms
+from regulation.web.views._common import form_error
 from sas_platform.enums import Role
 from sas_platform.exceptions import ApplicationError
 from sas_platform.selectors import territories_for_user
@@ -132,9 +133,10 @@ def schedule(request: HttpRequest) -> HttpResponse:
                 regulator=form.cleaned_data["regulator"],
                 start=start,
                 end=end,
+                confirm_long=form.cleaned_data["confirm_long"],
             )
         except ApplicationError as exc:
-            form.add_error(None, exc.message)
+            form_error(form, exc)
         else:
             messages.success(request, "Garde ajoutée au planning.")
             return redirect(
@@ -235,9 +237,10 @@ def shift_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     end=data["end"],
                     cancel=data["cancel"],
                     reason=data["reason"],
+                    confirm_long=data["confirm_long"],
                 )
             except ApplicationError as exc:
-                form.add_error(None, exc.message)
+                form_error(form, exc)
             else:
                 messages.success(request, "Garde annulée." if new.cancelled else "Garde corrigée.")
                 return redirect("regulation-shift", new.pk)

@@ -275,6 +275,12 @@ REGULATION_HOLD_MINUTES = read("REGULATION_HOLD_MINUTES", "int", default=10)
 REGULATION_AUTO_CLOSE_HOURS = read("REGULATION_AUTO_CLOSE_HOURS", "int", default=72)
 # Unanswered surnuméraire requests are reminded after this delay (minutes).
 REGULATION_SURNUMERAIRE_REMINDER_MINUTES = read("REGULATION_SURNUMERAIRE_REMINDER_MINUTES", "int", default=15)
+# Plausibility (regulation/plausibility.py, issue 9): an appointment may be recorded up to this long
+# after its time (hours); a call time may run ahead of the platform's clock by this much (minutes)
+# and be at most this old (hours).
+REGULATION_APPOINTMENT_PAST_GRACE_HOURS = read("REGULATION_APPOINTMENT_PAST_GRACE_HOURS", "int", default=2)
+REGULATION_CALL_CLOCK_SKEW_MINUTES = read("REGULATION_CALL_CLOCK_SKEW_MINUTES", "int", default=5)
+REGULATION_CALL_MAX_AGE_HOURS = read("REGULATION_CALL_MAX_AGE_HOURS", "int", default=24)
 
 # --- planning: agenda sources, connectors, 48 h search (issue 4) -----------------------------
 # sas-ig annexes.md: editors answer within 7 s; the platform never waits longer per request.
@@ -286,6 +292,8 @@ PLANNING_CONNECTOR_MAX_RESPONSE_BYTES = 20 * 1024 * 1024
 PLANNING_BREAKER_FAIL_MAX = read("PLANNING_BREAKER_FAIL_MAX", "int", default=3)
 PLANNING_BREAKER_RESET_SECONDS = read("PLANNING_BREAKER_RESET_SECONDS", "int", default=60)
 PLANNING_DECLARED_HORIZON_DAYS = 14
+# A one-off declared block lies at most this many days ahead (planning/policies.py, issue 9).
+PLANNING_ONE_OFF_MAX_DAYS = read("PLANNING_ONE_OFF_MAX_DAYS", "int", default=90, minimum=1)
 PLANNING_HOLD_MINUTES = 10
 # Retention (planning.services.retention, nightly): past slots never booked, old source runs.
 PLANNING_SLOT_RETENTION_DAYS = read("PLANNING_SLOT_RETENTION_DAYS", "int", default=7, minimum=1)

@@ -165,12 +165,14 @@ def test_osnp_orients_to_surnumeraire_through_a_cpts(page, live_server, login, s
     from regulation import services
     from regulation.enums import Decision, Transition
     from sas_platform.models import Commune, User
-    from tests.regulation.factories import participation, professional, structure
+    from tests.regulation.factories import member, participation, professional, structure
 
     coordinator = User.objects.get(email="coordinateur@demo.sas")
     cpts = structure(name="CPTS Marseille Sud (e2e)", coordinator=coordinator)
     for name in ["Durand", "Petit"]:
-        participation(professional(last_name=name)[0], mode=ParticipationMode.CPTS, structure=cpts)
+        doctor = professional(last_name=name)[0]
+        participation(doctor, mode=ParticipationMode.CPTS, structure=cpts)
+        member(doctor, cpts)
     dossier = services.dossier_open(
         actor=User.objects.get(email="arm@demo.sas"),
         territory_code="13",
@@ -180,9 +182,11 @@ def test_osnp_orients_to_surnumeraire_through_a_cpts(page, live_server, login, s
         patient_last_name="Leroy",
         patient_age=45,
     )
+    regulateur = User.objects.get(email="regulateur@demo.sas")
+    services.dossier_claim(dossier_id=dossier.pk, actor=regulateur)
     services.dossier_decide(
         dossier_id=dossier.pk,
-        actor=User.objects.get(email="regulateur@demo.sas"),
+        actor=regulateur,
         decision=Decision.APPOINTMENT_48H,
     )
 
@@ -204,7 +208,8 @@ def test_osnp_orients_to_surnumeraire_through_a_cpts(page, live_server, login, s
     card = page.locator("[data-testid=structure-request]").first
     expect(card).to_contain_text(dossier.reference)
     card.locator("select[name=status]").select_option("accepted")
-    card.locator("input[name=doctor_name]").fill("Dr Paul Durand")
+    durand = cpts.memberships.get(professional__last_name="Durand").professional
+    card.locator("select[name=member]").select_option(durand.identifier)  # a pick among the members
     screenshot(page, "regulation-coordinator-requests")
     card.get_by_role("button", name="Répondre au SAS").click()
     expect(page.locator("#messages")).to_contain_text("Patient pris en charge")
@@ -215,4 +220,8 @@ def test_osnp_orients_to_surnumeraire_through_a_cpts(page, live_server, login, s
         "CPTS",
     )
     booking = dossier.bookings.get()
-    assert (booking.is_surnumeraire, booking.doctor_name) == (True, "Dr Paul Durand")
+    assert (booking.is_surnumeraire, booking.doctor_name, booking.rpps) == (
+        True,
+        "Dr Claire Durand",
+        durand.identifier,
+    )

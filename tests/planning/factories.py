@@ -23,7 +23,12 @@ def professional_with_place(
     professional, _ = Professional.objects.get_or_create(
         identifier_type="8",
         identifier=rpps,
-        defaults={"last_name": last_name, "first_name": "Dr", "specialty_code": specialty_code},
+        defaults={
+            "last_name": last_name,
+            "first_name": "Dr",
+            "specialty_code": specialty_code,
+            "profession_code": "10",  # médecin
+        },
     )
     PracticePlace.objects.get_or_create(
         professional=professional,

@@ -90,17 +90,17 @@ def test_coordinator_sees_current_members_hours_and_verdict(client, make_user, c
     response = client.get(reverse("planning-structure-rule", args=[cpts["structure"].pk]))
 
     assert response.status_code == 200
-    rows = {row["professional"].last_name: row for row in response.context["rows"]}
+    rows = {row.professional.last_name: row for row in response.context["rows"]}
     assert sorted(rows) == ["Assidue", "Courte", "Interfacee"]  # the ended membership is not listed
     next_week = 1
-    assert rows["Assidue"]["weeks"][next_week]["meets"] is True
-    assert str(rows["Assidue"]["weeks"][next_week]["hours"]) == "2.00"
-    assert rows["Courte"]["weeks"][next_week]["meets"] is False
-    assert rows["Interfacee"]["interfaced"] is True and rows["Assidue"]["interfaced"] is False
+    assert rows["Assidue"].weeks[next_week].meets is True
+    assert str(rows["Assidue"].weeks[next_week].hours) == "2.00"
+    assert rows["Courte"].weeks[next_week].meets is False
+    assert rows["Interfacee"].interfaced is True and rows["Assidue"].interfaced is False
     for row in rows.values():
-        for week in row["weeks"]:
-            assert week["meets"] is meets_two_hours_rule(
-                professional=row["professional"], week_start=week["start"]
+        for week in row.weeks:
+            assert week.meets is (
+                row.interfaced or meets_two_hours_rule(professional=row.professional, week_start=week.start)
             )
     html = response.content.decode()
     assert "Respectée" in html and "Non respectée" in html and "Agenda interfacé" in html
@@ -141,3 +141,38 @@ def test_permissions(client, make_user, cpts):
     client.force_login(_coordinator(make_user, cpts["structure"]))
     assert client.get(url).status_code == 200
     assert client.get(reverse("planning-structure-rule", args=[999999])).status_code == 404
+
+
+def test_only_doctors_count_and_an_interfaced_agenda_meets_condition_one(client, make_user, cpts):
+    """Issue 9 point 7: the page said « 0 membres sur 148 »: nurses and pharmacists were counted
+    and doctors with an interfaced agenda were « Non respectée » (DOMAIN.md §4)."""
+    from cpts.models import Professional
+
+    nurse = Professional.objects.create(
+        identifier_type="8", identifier="10000000499", last_name="Infirmiere", profession_code="60"
+    )
+    Membership.objects.create(
+        professional=nurse, structure=cpts["structure"], start_date=MONDAY - timedelta(days=3)
+    )
+    client.force_login(_coordinator(make_user, cpts["structure"]))
+    response = client.get(reverse("planning-structure-rule", args=[cpts["structure"].pk]))
+    rows = {row.professional.last_name: row for row in response.context["rows"]}
+    assert sorted(rows) == ["Assidue", "Courte", "Interfacee"]  # the nurse is not a doctor
+    assert rows["Interfacee"].weeks[0].meets is True
+    assert rows["Interfacee"].reason == "Agenda en ligne interfacé : condition remplie par l'agenda."
+    assert rows["Courte"].reason == "1,50 h déclarées, moins de 2 h, et pas d'agenda interfacé."
+    html = response.content.decode()
+    meets_now = 1 + (
+        1 if rows["Assidue"].weeks[0].meets else 0
+    )  # Interfacee, and Assidue if its days are left
+    assert f"{meets_now} médecin" in html and "sur 3</strong>" in html
+    assert "1 autre membre (infirmiers, pharmaciens…) non compté" in html
+    assert "Infirmiere" not in html
+
+
+def test_structure_rule_selector_takes_ids(cpts):
+    from planning.selectors import structure_rule
+
+    rule = structure_rule(structure_id=cpts["structure"].pk, on=MONDAY)
+    assert [row.professional.last_name for row in rule.rows] == ["Assidue", "Courte", "Interfacee"]
+    assert rule.meeting_now == 2  # Assidue (2 h on Monday's week) and Interfacee (agenda)

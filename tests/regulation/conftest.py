@@ -79,4 +79,5 @@ def regulated_dossier(open_dossier, regulateur):
     from regulation.enums import Decision
 
     dossier = open_dossier(route=Transition.ROUTE_GENERAL_PRACTICE)
+    services.dossier_claim(dossier_id=dossier.pk, actor=regulateur)  # a régulateur claims, then decides
     return services.dossier_decide(dossier_id=dossier.pk, actor=regulateur, decision=Decision.APPOINTMENT_48H)

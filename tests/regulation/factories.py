@@ -8,7 +8,14 @@ import itertools
 from django.utils import timezone
 
 from cpts.enums import ParticipationMode, StructureKind, VisibilityMode
-from cpts.models import PracticePlace, Professional, SasParticipation, Structure, StructureCoordinator
+from cpts.models import (
+    Membership,
+    PracticePlace,
+    Professional,
+    SasParticipation,
+    Structure,
+    StructureCoordinator,
+)
 from planning.enums import SlotStatus, SourceKind
 from planning.models import AgendaSource, Slot
 from planning.services import token_hash
@@ -108,3 +115,8 @@ def slot(prof, place, *, source=None, start=None, minutes=15, modalities=("AMB",
         booking_url=booking_url,
         status=SlotStatus.FREE,
     )
+
+
+def member(prof, structure, *, since=dt.date(2024, 1, 1)) -> Membership:
+    """``prof`` is a current member of ``structure`` (whom its coordinator may name, issue 9)."""
+    return Membership.objects.create(professional=prof, structure=structure, start_date=since)

@@ -77,6 +77,8 @@ def test_permission_matrix(
         "other_territory": lambda: api_client_for(Role.ARM, Role.REGULATEUR, Role.OSNP, territories=["83"]),
         "right_role": lambda: api_client_for(role),
     }[who]()
+    if who == "right_role" and "decide" in path:  # a régulateur claims before deciding (issue 9)
+        assert client.post(f"{BASE}/dossiers/{gp_dossier.pk}/claim/", {}, format="json").status_code == 200
     before = snapshot()
     response = getattr(client, method)(BASE + path.format(pk=gp_dossier.pk), data, format="json")
     expected = {"anonymous": 401, "wrong_role": 403, "other_territory": 403, "right_role": 200}[who]
@@ -106,6 +108,7 @@ def test_book_then_loser_gets_slot_taken(api_client_for, regulated_dossier, open
     response = osnp.post(f"{BASE}/dossiers/{regulated_dossier.pk}/book/", {"slot": slot.pk}, format="json")
     assert response.status_code == 201 and response.json()["status"] == "booked"
     other = open_dossier(route=Transition.ROUTE_GENERAL_PRACTICE)
+    services.dossier_claim(dossier_id=other.pk, actor=regulateur)
     services.dossier_decide(dossier_id=other.pk, actor=regulateur, decision=Decision.APPOINTMENT_48H)
     lost = osnp.post(f"{BASE}/dossiers/{other.pk}/book/", {"slot": slot.pk}, format="json")
     assert lost.status_code == 409 and lost.json()["code"] == "slot_taken"
@@ -124,6 +127,9 @@ def test_queue_lists_no_patient_identity(api_client_for, gp_dossier):
 def test_surnumeraire_request_and_single_answer(api_client_for, regulated_dossier, make_user):
     coordinator = make_user(Role.COORDINATEUR_STRUCTURE)
     cpts = factories.structure(coordinator=coordinator)
+    durand, _ = factories.professional(last_name="Durand", first_name="Paul")
+    factories.member(durand, cpts)
+    outsider, _ = factories.professional(last_name="Dehors", first_name="Jean")
     osnp = api_client_for(Role.OSNP)
     created = osnp.post(
         f"{BASE}/surnumeraire-requests/",
@@ -143,12 +149,19 @@ def test_surnumeraire_request_and_single_answer(api_client_for, regulated_dossie
 
     client = APIClient()
     client.force_authenticate(coordinator)
-    answer = client.post(
-        f"{BASE}/surnumeraire-requests/{request_id}/answer/",
-        {"status": "accepted", "doctor_name": "Dr Paul Durand"},
-        format="json",
+    url = f"{BASE}/surnumeraire-requests/{request_id}/answer/"
+    free_text = client.post(url, {"status": "accepted", "doctor_name": "Dr Paul Durand"}, format="json")
+    assert free_text.status_code == 400 and free_text.json()["code"] == "member_required"
+    stranger_doctor = client.post(url, {"status": "accepted", "member": outsider.identifier}, format="json")
+    assert stranger_doctor.status_code == 400
+    assert stranger_doctor.json()["message"] == (
+        f"Ce médecin ({outsider.identifier}) n'est pas un médecin membre de CPTS Marseille Centre."
     )
+    answer = client.post(url, {"status": "accepted", "member": str(durand.pk)}, format="json")
     assert answer.status_code == 200 and answer.json()["accepting_doctor_name"] == "Dr Paul Durand"
+    from regulation.models import Booking
+
+    assert Booking.objects.get(dossier=regulated_dossier).rpps == durand.identifier  # what pay needs
     again = client.post(
         f"{BASE}/surnumeraire-requests/{request_id}/answer/", {"status": "refused"}, format="json"
     )

@@ -120,12 +120,15 @@ def test_surnumeraire_requests_scoped_for_desk_and_coordinators(
 
 
 def test_pickup_time_from_telephony(api_client_for, territory):
+    import time_machine
+
     received = "2026-03-10T09:04:30+01:00"
-    response = api_client_for(Role.ARM).post(
-        f"{BASE}/dossiers/",
-        {"commune": "13055", "reason": "Fièvre", "call_received_at": received},
-        format="json",
-    )
+    with time_machine.travel(dt.datetime.fromisoformat("2026-03-10T09:05:00+01:00"), tick=False):
+        response = api_client_for(Role.ARM).post(
+            f"{BASE}/dossiers/",
+            {"commune": "13055", "reason": "Fièvre", "call_received_at": received},
+            format="json",
+        )
     assert response.status_code == 201
     dossier = Dossier.objects.get()
     assert dossier.call_received_at == dt.datetime.fromisoformat(received)

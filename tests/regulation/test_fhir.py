@@ -152,6 +152,7 @@ def test_feedback_after_hold_expired_and_slot_taken_by_another_dossier(
     booking, slot = held
     services.holds_expire(now=dt.datetime.now(tz=dt.UTC) + dt.timedelta(minutes=30))
     other = open_dossier(route=Transition.ROUTE_GENERAL_PRACTICE)
+    services.dossier_claim(dossier_id=other.pk, actor=regulateur)
     services.dossier_decide(dossier_id=other.pk, actor=regulateur, decision=Decision.APPOINTMENT_48H)
     services.slot_hold_editor(dossier_id=other.pk, slot_id=slot.pk, actor=osnp)
     body = example("1")

@@ -76,6 +76,7 @@ def test_friday_evening_regulation_saturday_morning_appointment_is_snp():
 def regulated_on_tuesday(open_dossier, regulateur):
     with time_machine.travel(REGULATED, tick=False):
         dossier = open_dossier(route=Transition.ROUTE_GENERAL_PRACTICE, treating_doctor_rpps="10000000008")
+        services.dossier_claim(dossier_id=dossier.pk, actor=regulateur)
         return services.dossier_decide(
             dossier_id=dossier.pk, actor=regulateur, decision=Decision.APPOINTMENT_48H
         )
@@ -184,12 +185,14 @@ def test_second_outcome_changes_nothing(regulated_on_tuesday, osnp):
 
 def test_surnumeraire_without_time_is_candidate_for_nothing_time_bound(regulated_on_tuesday, osnp):
     structure = factories.structure()
+    durand, _ = factories.professional(last_name="Durand", first_name="Paul")
+    factories.member(durand, structure)
     with time_machine.travel(paris(2026, 3, 10, 10, 20), tick=False):
         request = services.surnumeraire_request_create(
             dossier_id=regulated_on_tuesday.pk, actor=osnp, channel=RequestChannel.PHONE, structure=structure
         )
         services.surnumeraire_request_answer(
-            request_id=request.pk, actor=osnp, status=RequestStatus.ACCEPTED, doctor_name="Dr Paul Durand"
+            request_id=request.pk, actor=osnp, status=RequestStatus.ACCEPTED, member=durand.identifier
         )
         booking = Booking.objects.get(dossier=regulated_on_tuesday)
         services.booking_outcome_record(booking_id=booking.pk, actor=osnp, status=AppointmentStatus.FULFILLED)

@@ -102,6 +102,7 @@ def regulated_many(geography_13, territory, marseille, make_user):
                 reason="Fièvre",
                 route=Transition.ROUTE_GENERAL_PRACTICE,
             )
+            services.dossier_claim(dossier_id=dossier.pk, actor=regulateur)
             services.dossier_decide(
                 dossier_id=dossier.pk, actor=regulateur, decision=Decision.APPOINTMENT_48H
             )

@@ -60,6 +60,7 @@ def test_platform_slot_booked_once_with_facts(regulated_dossier, osnp, doctor, o
     )
     assert last_event(regulated_dossier) == "regulation.oriented"
     other = open_dossier(route=Transition.ROUTE_GENERAL_PRACTICE)
+    services.dossier_claim(dossier_id=other.pk, actor=regulateur)
     services.dossier_decide(dossier_id=other.pk, actor=regulateur, decision=Decision.APPOINTMENT_48H)
     before = AuditEvent.objects.count()
     with pytest.raises(SlotTaken) as error:
@@ -139,6 +140,8 @@ def test_structure_answers_with_doctor_name(
     coordinator = make_user(Role.COORDINATEUR_STRUCTURE)
     cpts = factories.structure(email="sas@cpts.example", coordinator=coordinator)
     refused_doctor, _ = factories.professional(last_name="Occupé")
+    blanc, _ = factories.professional(last_name="Blanc", first_name="Hélène")
+    factories.member(blanc, cpts)
     first = services.surnumeraire_request_create(
         dossier_id=regulated_dossier.pk, actor=osnp, channel=RequestChannel.PHONE, professional=refused_doctor
     )
@@ -146,7 +149,7 @@ def test_structure_answers_with_doctor_name(
     request = services.surnumeraire_request_create(
         dossier_id=regulated_dossier.pk, actor=osnp, channel=RequestChannel.PLATFORM, structure=cpts
     )
-    with pytest.raises(Exception, match="nom du médecin"):
+    with pytest.raises(Exception, match="parmi les membres de la structure"):
         services.surnumeraire_request_answer(
             request_id=request.pk, actor=coordinator, status=RequestStatus.ACCEPTED
         )
@@ -161,7 +164,7 @@ def test_structure_answers_with_doctor_name(
         request_id=request.pk,
         actor=coordinator,
         status=RequestStatus.ACCEPTED,
-        doctor_name="Dr Hélène Blanc",
+        member=blanc.identifier,
         appointment_at=appointment,
     )
     request.refresh_from_db()

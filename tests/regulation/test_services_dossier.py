@@ -106,6 +106,7 @@ def test_decide_appointment_waits_for_osnp(regulated_dossier, regulateur):
 )
 def test_decisions_that_do_not_need_an_osnp(open_dossier, regulateur, decision, state, result):
     dossier = open_dossier(route=Transition.ROUTE_GENERAL_PRACTICE)
+    services.dossier_claim(dossier_id=dossier.pk, actor=regulateur)
     dossier = services.dossier_decide(dossier_id=dossier.pk, actor=regulateur, decision=decision, notes="Vu")
     assert (dossier.state, dossier.orientation_result) == (state, result)
     assert "regulation.decided" in events_of(dossier)
@@ -179,6 +180,7 @@ def test_osnp_closes_with_advice_or_sends_back_to_amu(regulated_dossier, osnp, o
     )
     assert (dossier.state, dossier.closure_reason) == (DossierState.CLOSED, ClosureReason.WITHOUT_APPOINTMENT)
     other = open_dossier(route=Transition.ROUTE_GENERAL_PRACTICE)
+    services.dossier_claim(dossier_id=other.pk, actor=regulateur)
     services.dossier_decide(dossier_id=other.pk, actor=regulateur, decision=Decision.HOME_VISIT)
     other = services.dossier_orientation_close(dossier_id=other.pk, actor=osnp, result=OrientationResult.AMU)
     assert other.state == DossierState.AMU
@@ -211,6 +213,7 @@ def test_timeline_lists_every_step_with_actor(regulated_dossier, arm, regulateur
     assert [(entry.label, entry.actor) for entry in timeline] == [
         ("Dossier ouvert", arm.email),
         ("Orienté vers la médecine générale", arm.email),
+        ("Pris en charge", regulateur.email),
         ("Décision du régulateur", regulateur.email),
     ]
 

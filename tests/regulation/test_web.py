@@ -177,6 +177,7 @@ def test_decision_page_outside_sas_hours_offers_pdsa(client, regulateur, gp_doss
 
 def test_decision_post_then_queue(client, regulateur, gp_dossier):
     client.force_login(regulateur)
+    client.post(reverse("regulation-dossier-claim", args=[gp_dossier.pk]))
     response = client.post(
         reverse("regulation-decision", args=[gp_dossier.pk]),
         {"decision": Decision.APPOINTMENT_48H, "priority": "P1"},
@@ -228,6 +229,8 @@ def test_structure_page_for_its_coordinator_only(client, make_user, regulated_do
 
     coordinator, other = make_user(Role.COORDINATEUR_STRUCTURE), make_user(Role.COORDINATEUR_STRUCTURE)
     cpts = factories.structure(coordinator=coordinator)
+    durand, _ = factories.professional(last_name="Durand", first_name="Paul")
+    factories.member(durand, cpts)
     request = services.surnumeraire_request_create(
         dossier_id=regulated_dossier.pk, actor=osnp, channel=RequestChannel.PLATFORM, structure=cpts
     )
@@ -241,10 +244,11 @@ def test_structure_page_for_its_coordinator_only(client, make_user, regulated_do
     assert denied.status_code == 403 and snapshot() == before
     client.force_login(coordinator)
     page = client.get(reverse("regulation-structure-requests")).content.decode()
-    assert regulated_dossier.reference in page and "Durand" not in page
+    assert regulated_dossier.reference in page
+    assert f'<option value="{durand.identifier}">Dr Paul Durand — RPPS {durand.identifier}</option>' in page
     response = client.post(
         reverse("regulation-request-answer", args=[request.pk]),
-        {"status": "accepted", "doctor_name": "Dr Paul Durand", "next": "structure"},
+        {"status": "accepted", "member": durand.identifier, "next": "structure"},
     )
     assert response.status_code == 302
     regulated_dossier.refresh_from_db()

@@ -45,7 +45,7 @@ class DossierListCreateApi(APIView):
         patient_first_name = serializers.CharField(required=False, allow_blank=True, default="")
         patient_birth_date = serializers.DateField(required=False, allow_null=True, default=None)
         patient_age = serializers.IntegerField(
-            required=False, allow_null=True, min_value=0, max_value=130, default=None
+            required=False, allow_null=True, min_value=0, max_value=120, default=None
         )
         patient_sex = serializers.ChoiceField(choices=Sex.choices, required=False, default="")
         patient_phone = serializers.CharField(required=False, allow_blank=True, default="")
@@ -181,7 +181,7 @@ class DossierClaimApi(APIView):
         ],
     )
     def post(self, request, pk: int):
-        dossier = _dossier(pk, request.user, permissions.can_claim_dossier)
+        dossier = _dossier(pk, request.user, permissions.can_view_dossier)  # the service says who may
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         dossier = services.dossier_claim(
@@ -193,7 +193,7 @@ class DossierClaimApi(APIView):
 class DossierReleaseApi(APIView):
     @extend_schema(summary="Relâcher un dossier", request=None, responses={200: DossierOutputSerializer})
     def post(self, request, pk: int):
-        dossier = _dossier(pk, request.user, permissions.can_claim_dossier)
+        dossier = _dossier(pk, request.user, permissions.can_release_dossier)
         return Response(_out(services.dossier_release(dossier_id=dossier.pk, actor=request.user)))
 
 

@@ -72,6 +72,9 @@ class ShiftListCreateApi(APIView):
         regulator = serializers.IntegerField(help_text="Identifiant de l'utilisateur régulateur.")
         start = serializers.DateTimeField()
         end = serializers.DateTimeField()
+        confirm_long = serializers.BooleanField(
+            default=False, help_text="Obligatoire (vrai) pour une garde de plus de 12 h."
+        )
 
     @extend_schema(
         summary="Gardes du mois (les miennes ; celles de mes territoires pour un administrateur SAS)",
@@ -138,6 +141,7 @@ class ShiftListCreateApi(APIView):
             regulator=regulator,
             start=data["start"],
             end=data["end"],
+            confirm_long=data["confirm_long"],
         )
         return Response(ShiftOutputSerializer(shift).data, status=status.HTTP_201_CREATED)
 
@@ -195,6 +199,9 @@ class ShiftCorrectApi(APIView):
         end = serializers.DateTimeField(required=False)
         cancel = serializers.BooleanField(default=False)
         reason = serializers.CharField(max_length=255)
+        confirm_long = serializers.BooleanField(
+            default=False, help_text="Obligatoire (vrai) pour une garde de plus de 12 h."
+        )
 
     @extend_schema(
         summary="Corriger ou annuler une garde (nouvelle version, l'ancienne est conservée)",

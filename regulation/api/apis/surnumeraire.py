@@ -107,7 +107,18 @@ class SurnumeraireRequestAnswerApi(APIView):
         status = serializers.ChoiceField(
             choices=[RequestStatus.ACCEPTED, RequestStatus.REFUSED, RequestStatus.NO_ANSWER]
         )
-        doctor_name = serializers.CharField(required=False, allow_blank=True, default="")
+        doctor_name = serializers.CharField(
+            required=False,
+            allow_blank=True,
+            default="",
+            help_text="Demande adressée à un médecin : son nom. Pour une structure, utilisez member.",
+        )
+        member = serializers.CharField(
+            required=False,
+            allow_blank=True,
+            default="",
+            help_text="Demande adressée à une structure : identifiant ou RPPS du médecin membre qui accepte.",
+        )
         appointment_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
         notes = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -115,7 +126,16 @@ class SurnumeraireRequestAnswerApi(APIView):
         summary="Répondre à une demande en surnuméraire (une seule réponse est retenue)",
         request=InputSerializer,
         responses={200: SurnumeraireRequestOutputSerializer, 409: ErrorSerializer},
-        examples=[OpenApiExample("Acceptée", value={"status": "accepted", "doctor_name": "Dr Paul Durand"})],
+        examples=[
+            OpenApiExample(
+                "Acceptée par un médecin de la structure",
+                value={
+                    "status": "accepted",
+                    "member": "10003456789",
+                    "appointment_at": "2026-03-10T16:30:00+01:00",
+                },
+            )
+        ],
     )
     def post(self, request, pk: int):
         target = SurnumeraireRequest.objects.select_related("dossier", "structure").filter(pk=pk).first()

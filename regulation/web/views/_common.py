@@ -48,6 +48,16 @@ def _run(request: HttpRequest, action: Callable, success: str = "") -> bool:
     return True
 
 
+def form_error(form, exc: ApplicationError) -> None:
+    """A service's refusal on the form: on the fields it names (when the form has them), and
+    its message at the top (the same French words as the API's)."""
+    for name, errors in (exc.extra.get("fields") or {}).items():
+        if name in form.fields:
+            for error in errors:
+                form.add_error(name, error)
+    form.add_error(None, exc.message)
+
+
 def page_for(dossier: Dossier, user) -> str:
     """Where a desk user works on a dossier, by state and role."""
     if dossier.state == DossierState.GENERAL_PRACTICE and permissions.can_decide_dossier(user, dossier):

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import functools
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from regulation import permissions, policies, selectors, services
+from regulation import permissions, selectors, services
 from regulation.enums import Decision, DossierState, Transition
+from regulation.policies import Action
 from regulation.web import forms
 from regulation.web.views._common import _read, _run, _target, page_for
 
@@ -21,7 +24,7 @@ from regulation.web.views._common import _read, _run, _target, page_for
 def dossier_detail(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = _read(request, pk)
     user = request.user
-    allowed = policies.allowed_transitions(dossier.state)
+    act = functools.partial(permissions.can_act_on_dossier, user, dossier)
     return render(
         request,
         "regulation/dossier.html",
@@ -31,15 +34,12 @@ def dossier_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "timeline": selectors.dossier_timeline(dossier=dossier),
             "bookings": selectors.dossier_bookings(dossier=dossier),
             "requests": selectors.dossier_requests(dossier=dossier),
-            "can_route_amu": Transition.ROUTE_AMU in allowed and permissions.can_route_dossier(user, dossier),
-            "can_route_gp": Transition.ROUTE_GENERAL_PRACTICE in allowed
-            and permissions.can_route_dossier(user, dossier),
-            "can_decide": dossier.state in (DossierState.GENERAL_PRACTICE, DossierState.REGULATED)
-            and permissions.can_decide_dossier(user, dossier),
-            "can_orient": dossier.state in (DossierState.REGULATED, DossierState.ORIENTING)
-            and permissions.can_orient_dossier(user, dossier),
-            "can_record_outcome": dossier.state == DossierState.ORIENTED
-            and permissions.can_orient_dossier(user, dossier),
+            "can_claim": act(Action.CLAIM),
+            "can_route_amu": act(Action.ROUTE_AMU),
+            "can_route_gp": act(Action.ROUTE_GENERAL_PRACTICE),
+            "can_decide": act(Action.DECIDE) and dossier.holder_id == user.pk,
+            "can_orient": act(Action.ORIENT) and dossier.state != DossierState.ORIENTED,
+            "can_record_outcome": act(Action.RECORD_OUTCOME),
             "held_by_me": dossier.holder_id == user.pk,
             "outcome_form": forms.OutcomeForm(),
         },
@@ -67,7 +67,7 @@ def dossier_route(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def dossier_claim(request: HttpRequest, pk: int) -> HttpResponse:
-    dossier = _target(pk, permissions.can_claim_dossier, request.user)
+    dossier = _target(pk, permissions.can_view_dossier, request.user)  # the service says who may
     take_over = request.POST.get("take_over") == "1"
     if _run(
         request,
@@ -81,7 +81,7 @@ def dossier_claim(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def dossier_release(request: HttpRequest, pk: int) -> HttpResponse:
-    dossier = _target(pk, permissions.can_claim_dossier, request.user)
+    dossier = _target(pk, permissions.can_release_dossier, request.user)
     _run(
         request,
         lambda: services.dossier_release(dossier_id=dossier.pk, actor=request.user),

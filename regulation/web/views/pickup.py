@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from regulation import permissions, services
 from regulation.enums import DossierState, Transition
 from regulation.web import forms
+from regulation.web.views._common import form_error
 from sas_platform.enums import Role
 from sas_platform.exceptions import ApplicationError
 from sas_platform.selectors import territories_for_user, territory_codes_for_user
@@ -64,7 +65,7 @@ def pickup(request: HttpRequest) -> HttpResponse:
                 )
             except ApplicationError as exc:
                 cache.delete(key)
-                form.add_error(None, exc.message)
+                form_error(form, exc)
             else:
                 cache.set(key, dossier.pk, timeout=600)
                 where = {

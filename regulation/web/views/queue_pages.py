@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from regulation import permissions, selectors
+from regulation import permissions, policies, selectors
 from regulation.web.views._common import page_for
 from sas_platform.enums import Role
 from sas_platform.selectors import territories_for_user
@@ -23,9 +23,17 @@ def _queue_context(request: HttpRequest) -> dict:
     territory = request.GET.get("territoire") or None
     now = timezone.now()
     rows = selectors.queue_for_user(user=request.user, territory_code=territory)
+    roles = request.user.role_codes
     return {
         "rows": [
-            {"dossier": d, "waiting": d.waiting_seconds(now), "url": page_for(d, request.user)} for d in rows
+            {
+                "dossier": d,
+                "waiting": d.waiting_seconds(now),
+                "url": page_for(d, request.user),
+                # rows are the user's territories already: the table of who acts when is enough
+                "can_claim": policies.may_act(roles, d.state, policies.Action.CLAIM),
+            }
+            for d in rows
         ],
         "territory": territory or "",
         "now": now,

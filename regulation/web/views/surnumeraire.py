@@ -13,6 +13,7 @@ from regulation import permissions, selectors, services
 from regulation.enums import RequestStatus
 from regulation.models import SurnumeraireRequest
 from regulation.web import forms
+from regulation.web.orientation import attach_member_doctors
 from regulation.web.views._common import _run
 
 # --- Surnuméraire answers (OSNP on the phone, or the structure's coordinator) ------------------
@@ -38,6 +39,7 @@ def request_answer(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
                 status=data["status"],
                 doctor_name=data["doctor_name"],
+                member=data["member"],
                 appointment_at=data["appointment_at"],
                 notes=data["notes"],
             ),
@@ -60,6 +62,7 @@ def structure_requests(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     structures = list(structures_coordinated_by(user=request.user))
     rows = selectors.structure_requests(structure_ids=[s.pk for s in structures])
+    attach_member_doctors(rows)
     return render(
         request,
         "regulation/structure_requests.html",

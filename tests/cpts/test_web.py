@@ -66,7 +66,7 @@ def test_directory_search_near_commune_with_surnumeraire(client, make_user, gps)
     rows = response.context["rows"]
     assert [r["professional"].last_name for r in rows] == ["AUBAGNAIS"]
     assert "Accepte le surnuméraire" in response.content.decode()
-    assert "autour de Marseille (13055)" in response.content.decode()
+    assert "autour de Marseille (13001, 13002… 16 codes postaux)" in response.content.decode()
 
 
 def test_directory_htmx_returns_the_results_partial(client, make_user, gps):

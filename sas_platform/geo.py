@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import math
-from decimal import ROUND_HALF_UP, Decimal
 import re
 import unicodedata
+from decimal import ROUND_HALF_UP, Decimal
 
 EARTH_RADIUS_KM = 6371.0088  # mean Earth radius (IUGG)
 

@@ -105,7 +105,7 @@ def test_commune_autocomplete_endpoint_gives_keyboard_options(client, make_user,
 
 def test_directory_resolves_the_commune_chosen_in_the_autocomplete(client, make_user, gps):
     login(client, make_user(Role.OSNP))
-    response = client.get(DIRECTORY, {"commune": "Aubagne (13005)", "radius_km": "5"})
+    response = client.get(DIRECTORY, {"commune": "Aubagne (INSEE 13005)", "radius_km": "5"})
     assert response.context["commune"].insee_code == "13005"
     assert [r["professional"].last_name for r in response.context["rows"]] == ["AUBAGNAIS"]
 

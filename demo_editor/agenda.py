@@ -17,30 +17,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from demo_editor.people import demo_person_name
+
 PARIS = ZoneInfo("Europe/Paris")
 SLOT_TYPE_SYSTEM = "https://mos.esante.gouv.fr/NOS/TRE_R314-TypeCreneau/FHIR/TRE-R314-TypeCreneau"
 ACT_CODE_SYSTEM = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
 SPECIALTY_SYSTEM = "https://mos.esante.gouv.fr/NOS/TRE_R38-SpecialiteOrdinale/FHIR/TRE-R38-SpecialiteOrdinale"
 APPOINTMENT_TYPE_SYSTEM = "http://terminology.hl7.org/CodeSystem/v2-0276"
 PRACTITIONER_SYSTEM = "urn:oid:1.2.250.1.71.4.2.1"
-LAST_NAMES = (
-    "Martin", "Bernard", "Roux", "Fabre", "Garcia", "Blanc", "Faure", "Mercier", "Girard", "Bonnet",
-    "Chevalier", "Fournier", "Morel", "Lambert", "Rousseau", "Vincent", "Muller", "Lefebvre", "Guerin", "Boyer",
-)  # fmt: skip
-FIRST_NAMES = (
-    "Claire",
-    "Paul",
-    "Léa",
-    "Julien",
-    "Sophie",
-    "Marc",
-    "Camille",
-    "Nadia",
-    "Hugo",
-    "Inès",
-    "Louis",
-    "Emma",
-)
 
 
 def _rng(*parts: object) -> random.Random:
@@ -64,11 +48,16 @@ class Profile:
 
 
 def profile(rpps: str) -> Profile:
+    """The doctor's agenda habits; their name is the platform demo's (``demo_editor.people``)."""
     rng = _rng("profile", rpps)
+    # The editor once drew its own names here (20 last names, 12 first names): the same draws keep
+    # every other habit (hours, slots) of each doctor as it was.
+    rng.choice(range(20)), rng.choice(range(12))
+    family, given = demo_person_name(rpps)
     return Profile(
         rpps=rpps,
-        family=rng.choice(LAST_NAMES),
-        given=rng.choice(FIRST_NAMES),
+        family=family,
+        given=given,
         minutes=rng.choice((15, 20, 20, 30)),
         morning=rng.choice(
             ((time(8, 30), time(12, 0)), (time(9, 0), time(12, 30)), (time(8, 0), time(11, 30)))

@@ -27,6 +27,21 @@ class SlotNotPlatformOwned(ApplicationError):
         super().__init__(message, **kwargs)
 
 
+class SlotNotBookable(ApplicationError):
+    """A walk-in slot (``appointmentType`` WALKIN, DOMAIN.md §3.3) is neither held nor booked:
+    the patient comes without an appointment during its hours."""
+
+    default_code = "slot_walk_in"
+
+    def __init__(
+        self,
+        message: str = "Ce créneau est « sans rendez-vous » : il ne se retient ni ne se réserve. "
+        "Indiquez au patient l'adresse et l'heure de passage du cabinet.",
+        **kwargs,
+    ) -> None:
+        super().__init__(message, **kwargs)
+
+
 class SourceUnavailable(ApplicationError):
     """The slot's source could not be asked (timeout, error, circuit open)."""
 

@@ -22,6 +22,13 @@ class RegulationConfig(AppConfig):
         navigation.register(
             "Gardes des régulateurs", "regulation-shifts-schedule", {Role.ADMIN_SAS, Role.ADMIN_PLATEFORME}
         )
+        from regulation.web import home
+        from sas_platform.web.home import register_status
+
+        register_status(Role.ARM, home.arm_status)
+        register_status(Role.REGULATEUR, home.regulateur_status)
+        register_status(Role.OSNP, home.osnp_status)
+        register_status(Role.COORDINATEUR_STRUCTURE, home.coordinator_status)
         register_step(30, "regulation", seed_regulation)
         # The app's periodic tasks join the one registry (synced by ``sync_periodic_tasks``).
         PERIODIC_TASKS.update(

@@ -77,11 +77,17 @@ _PRIORITY_ORDER = Case(
 )
 
 
-def queue_for_user(*, user, territory_code: str | None = None, limit: int = 200) -> list[Dossier]:
-    """The live queue (DOMAIN.md §3.1): dossiers still to work, most urgent then longest waiting."""
+def _queue_queryset(*, user, territory_code: str | None = None) -> QuerySet[Dossier]:
+    """The dossiers of the queue page, scoped as the page scopes them (home counts read the same)."""
     qs = dossiers_for_user(user=user).filter(state__in=policies.QUEUE_STATES)
     if territory_code:
         qs = qs.filter(territory_id=territory_code)
+    return qs
+
+
+def queue_for_user(*, user, territory_code: str | None = None, limit: int = 200) -> list[Dossier]:
+    """The live queue (DOMAIN.md §3.1): dossiers still to work, most urgent then longest waiting."""
+    qs = _queue_queryset(user=user, territory_code=territory_code)
     qs = qs.select_related("commune", "holder").annotate(priority_rank=_PRIORITY_ORDER)
     return list(qs.order_by("priority_rank", "picked_up_at", "pk")[:limit])
 
@@ -183,12 +189,17 @@ def structure_requests(*, structure_ids, pending_only: bool = False) -> list[Sur
     return list(qs.order_by("status", "-asked_at")[:200])
 
 
-def open_dossier_count(*, user) -> dict[str, int]:
+def open_dossier_count(*, user, territory_code: str | None = None) -> dict[str, int]:
+    """How many dossiers of the user's queue page are in each queue state (0 for the others)."""
     counts = dict.fromkeys(policies.QUEUE_STATES, 0)
-    for state in (
-        dossiers_for_user(user=user).filter(state__in=policies.QUEUE_STATES).values_list("state", flat=True)
-    ):
-        counts[DossierState(state)] += 1
+    rows = (
+        _queue_queryset(user=user, territory_code=territory_code)
+        .order_by()
+        .values_list("state")
+        .annotate(n=Count("pk"))
+    )
+    for state, n in rows:
+        counts[DossierState(state)] = n
     return counts
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from decimal import ROUND_HALF_UP, Decimal
 
 EARTH_RADIUS_KM = 6371.0088  # mean Earth radius (IUGG)
 
@@ -19,6 +20,20 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     dlmb = math.radians(lon2 - lon1)
     a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlmb / 2) ** 2
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+def km_rounded(value: float) -> Decimal:
+    """THE rounding of a distance shown to people: to 0.1 km, half up, from the value as printed.
+
+    Every screen and sentence (a results column, a rank's reason, a candidate list) goes through
+    it, so "8,2 km" in a column and "à 8,1 km" in the reason cannot both appear (issue 9).
+    """
+    return Decimal(repr(float(value))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def km_label(value: float) -> str:
+    """« 8,2 km » (French decimal comma), from :func:`km_rounded`."""
+    return f"{km_rounded(value)}".replace(".", ",") + " km"
 
 
 def bounding_box(lat: float, lon: float, radius_km: float) -> tuple[float, float, float, float]:

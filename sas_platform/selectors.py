@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value, When
 
 from sas_platform.enums import CommuneType, Role
 from sas_platform.geo import search_key
@@ -15,8 +15,9 @@ def communes_search(*, query: str, departements: list[str] | None = None, limit:
     """Communes matching a name (accent-insensitive, prefix of any word) or a postal code.
 
     Digits search postal codes and INSEE codes by prefix: an exact postal code comes first
-    (a municipal arrondissement before its city: ``13001`` → Marseille 1er), then an exact
-    INSEE code, then the most populated. Names match with or without their article
+    (a municipal arrondissement before its city: ``13001`` → Marseille 1er; ``13100`` → Aix, not
+    Saint-Rémy whose INSEE code is 13100), then a postal code starting with the digits, then an
+    exact INSEE code, then an INSEE prefix; the most populated first within each. Names match with or without their article
     (``ciotat`` and ``la ciotat`` find La Ciotat): exact name first, then names starting with
     the query, then the most populated. Former names (COMD) match too.
     """
@@ -31,15 +32,18 @@ def communes_search(*, query: str, departements: list[str] | None = None, limit:
         postal = PostalCode.objects.filter(commune=OuterRef("pk"))
         postal_exact = Exists(postal.filter(code=digits))
         qs = qs.filter(Exists(postal.filter(code__startswith=digits)) | Q(insee_code__startswith=digits))
+        postal_prefix = Exists(postal.filter(code__startswith=digits))
         qs = qs.annotate(
             rank=Case(
                 When(postal_exact & Q(type=CommuneType.ARRONDISSEMENT), then=Value(0)),
                 When(postal_exact, then=Value(1)),
-                When(insee_code=digits, then=Value(2)),
-                default=Value(3),
+                When(postal_prefix, then=Value(2)),
+                When(insee_code=digits, then=Value(3)),
+                default=Value(4),
                 output_field=IntegerField(),
             )
         )
+        qs = qs.prefetch_related(Prefetch("postal_codes", queryset=PostalCode.objects.order_by("code")))
         return list(qs.order_by("rank", "-population_2021", "name")[:limit])
     key = search_key(text)
     if not key:
@@ -58,6 +62,7 @@ def communes_search(*, query: str, departements: list[str] | None = None, limit:
             output_field=IntegerField(),
         )
     )
+    qs = qs.prefetch_related(Prefetch("postal_codes", queryset=PostalCode.objects.order_by("code")))
     return list(qs.order_by("rank", "-population_2021", "name")[:limit])
 
 

@@ -33,7 +33,7 @@ PROFESSION_CHOICES = [
     ("21", "Pharmacien"),
     ("40", "Chirurgien-dentiste"),
 ]
-_CHOSEN_COMMUNE = re.compile(r".*\((?P<insee>[0-9][0-9AB][0-9]{3})\)")
+_CHOSEN_COMMUNE = re.compile(r".*\((?:INSEE )?(?P<insee>[0-9][0-9AB][0-9]{3})\)")
 SPECIALTY_CHOICES = [("", "Toutes"), ("SM54", "Médecine générale (SM54)"), ("SM40", "Pédiatrie (SM40)")]
 
 
@@ -76,7 +76,7 @@ class DirectorySearchForm(DsfrBaseForm):
         text = self.cleaned_data.get("commune", "").strip()
         if not text:
             return None
-        chosen = _CHOSEN_COMMUNE.fullmatch(text)  # "Aubagne (13005)", as the autocomplete writes it
+        chosen = _CHOSEN_COMMUNE.fullmatch(text)  # "Aubagne (INSEE 13005)", as the autocomplete writes it
         if chosen:
             text = chosen["insee"]
         found = Commune.objects.filter(insee_code=text.upper()).first()

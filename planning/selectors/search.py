@@ -16,7 +16,7 @@ from planning.models import Slot
 from planning.search_settings import radius_settings
 from planning.selectors.candidates import _candidates, _slot_from_row
 from planning.selectors.source_cache import _excluded_source_ids, _sources_metadata
-from sas_platform.geo import bounding_box, haversine_km
+from sas_platform.geo import bounding_box, haversine_km, km_label, km_rounded
 from sas_platform.models import Commune
 
 MIN_RESULTS = 5  # DOMAIN.md §3.2: the national platform widens until 5 results show
@@ -39,6 +39,7 @@ class SlotSearchResult:
     stale: bool = False
     radius_km: float = 0.0
     widened: bool = False
+    radius_initial_km: float = 0.0
 
 
 def _validate(*, latitude, longitude, radius_km, start, end, modalities, limit) -> None:
@@ -67,7 +68,7 @@ def _rotation_salt(professional_id: int, day: date) -> str:
 
 
 def _km(value: float) -> str:
-    return f"{value:.1f}".replace(".", ",") + " km"
+    return km_label(value)
 
 
 def slots_search(
@@ -149,10 +150,11 @@ def slots_search(
 
     today = timezone.localdate(now)
     for row in rows:
-        row["distance"] = haversine_km(latitude, longitude, row["latitude"], row["longitude"])
+        # One distance per row, rounded once: the column, the reason and the ranking all read it.
+        row["distance"] = round(haversine_km(latitude, longitude, row["latitude"], row["longitude"]), 2)
         row["key"] = (
             row["start"],
-            round(row["distance"], 1),
+            km_rounded(row["distance"]),
             row["recent_booked_at"] is not None,
             row["recent_booked_at"] or now,
             _rotation_salt(row["professional_id"], today),
@@ -196,13 +198,14 @@ def slots_search(
         results.append(
             SlotSearchResult(
                 slot=slot,
-                distance_km=round(row["distance"], 2),
+                distance_km=row["distance"],
                 source_name=source.label if source else DECLARED_SOURCE_NAME,
                 freshness_seconds=freshness,
                 rank_reason=reason[:1].upper() + reason[1:],
                 stale=stale,
                 radius_km=used_radius,
                 widened=widened,
+                radius_initial_km=radii[0],
             )
         )
     return results

@@ -15,7 +15,7 @@ from planning.enums import (
     SourceKind,
 )
 from planning.events import PlanningEvent, planning_event_write
-from planning.exceptions import SlotAlreadyTaken, SlotNotPlatformOwned, SourceUnavailable
+from planning.exceptions import SlotAlreadyTaken, SlotNotBookable, SlotNotPlatformOwned, SourceUnavailable
 from planning.models import Slot
 from sas_platform.exceptions import ApplicationError, NotFoundError
 
@@ -33,6 +33,8 @@ def slot_recheck(*, slot_id: int) -> bool:
     slot = Slot.objects.select_related("source", "professional").filter(pk=slot_id).first()
     if slot is None:
         raise NotFoundError("Créneau introuvable.")
+    if not slot.bookable:
+        raise SlotNotBookable()  # nothing to re-check before a booking that cannot happen
     if slot.is_platform_owned or slot.source.kind != SourceKind.FHIR_SAS_IG:
         return slot.is_free_now
     if slot.status in (SlotStatus.BOOKED, SlotStatus.GONE):
@@ -85,13 +87,15 @@ def slot_book_owned(*, slot_id: int, reference: str, actor) -> Slot:
         raise ApplicationError("Référence de réservation manquante.", code="missing_reference")
     now = timezone.now()
     won = Slot.objects.filter(
-        Q(pk=slot_id, source__isnull=True)
+        Q(pk=slot_id, source__isnull=True, bookable=True)
         & (_free_or_expired(now) | Q(status=SlotStatus.HELD, hold_reference=reference))
     ).update(**_booked(reference, now))
     slot = Slot.objects.filter(pk=slot_id).first()
     if slot is None:
         raise NotFoundError("Créneau introuvable.")
     if not won:
+        if not slot.bookable:
+            raise SlotNotBookable()
         if not slot.is_platform_owned:
             raise SlotNotPlatformOwned()
         if slot.status == SlotStatus.BOOKED and slot.booking_reference == reference:
@@ -106,17 +110,21 @@ def slot_book_owned(*, slot_id: int, reference: str, actor) -> Slot:
 @transaction.atomic
 def slot_hold(*, slot_id: int, reference: str, actor, minutes: int = 10) -> Slot:
     """Keep an editor's (or platform's) slot for ``minutes`` while the regulator books it in the
-    editor's tool; the same reference may extend its own hold. Raises :class:`SlotAlreadyTaken`."""
+    editor's tool; the same reference may extend its own hold. Raises :class:`SlotAlreadyTaken`, or
+    :class:`SlotNotBookable` for a walk-in slot (DOMAIN.md §3.3: WALKIN is not bookable)."""
     if not reference:
         raise ApplicationError("Référence de réservation manquante.", code="missing_reference")
     now = timezone.now()
     won = Slot.objects.filter(
-        Q(pk=slot_id) & (_free_or_expired(now) | Q(status=SlotStatus.HELD, hold_reference=reference))
+        Q(pk=slot_id, bookable=True)
+        & (_free_or_expired(now) | Q(status=SlotStatus.HELD, hold_reference=reference))
     ).update(status=SlotStatus.HELD, held_until=now + timedelta(minutes=minutes), hold_reference=reference)
     slot = Slot.objects.filter(pk=slot_id).first()
     if slot is None:
         raise NotFoundError("Créneau introuvable.")
     if not won:
+        if not slot.bookable:
+            raise SlotNotBookable()
         raise SlotAlreadyTaken()
     planning_event_write(
         event_type=PlanningEvent.SLOT_HELD,

@@ -13,6 +13,7 @@ from regulation.models import Dossier
 from regulation.web import forms
 
 SEARCH_WINDOW = dt.timedelta(hours=48)
+SEARCH_LIMIT = 30  # slots shown at most (said above the results)
 
 
 def search_context(*, dossier: Dossier, params) -> dict:
@@ -34,7 +35,7 @@ def search_context(*, dossier: Dossier, params) -> dict:
             end=now + SEARCH_WINDOW,
             modalities=[modality],
             departement=None,
-            limit=30,
+            limit=SEARCH_LIMIT,
         )
     return {
         "dossier": dossier,
@@ -43,6 +44,10 @@ def search_context(*, dossier: Dossier, params) -> dict:
         "radius_km": radius or "",
         "search_form": forms.SearchForm(initial={"modality": modality, "radius_km": radius}),
         "searched_at": now,
+        "search_limit": SEARCH_LIMIT,
+        "radius_used_km": results[0].radius_km if results else None,
+        "radius_initial_km": results[0].radius_initial_km if results else None,
+        "radius_widened": bool(results and results[0].widened),
     }
 
 

@@ -65,7 +65,29 @@ class Commune(models.Model):
         indexes = [models.Index(fields=["departement", "search_name"])]
 
     def __str__(self) -> str:
-        return f"{self.name_with_article} ({self.insee_code})"
+        return self.label
+
+    @property
+    def postal_codes_list(self) -> list[str]:
+        """The commune's postal codes, sorted (read from a ``prefetch_related`` when there is one)."""
+        cache = getattr(self, "_prefetched_objects_cache", {})
+        if "postal_codes" in cache:
+            codes = {p.code for p in cache["postal_codes"]}
+        elif self.pk is None:
+            return []
+        else:
+            codes = set(self.postal_codes.values_list("code", flat=True))
+        return sorted(codes)
+
+    @property
+    def label(self) -> str:
+        """« Aubagne (13400) »: the name with its postal code(s), never the INSEE code dressed as one."""
+        codes = self.postal_codes_list
+        if not codes:
+            return f"{self.name_with_article} (INSEE {self.insee_code})"
+        if len(codes) > 3:  # Marseille has 16: the first ones, then how many
+            return f"{self.name_with_article} ({codes[0]}, {codes[1]}… {len(codes)} codes postaux)"
+        return f"{self.name_with_article} ({', '.join(codes)})"
 
     @property
     def has_coordinates(self) -> bool:

@@ -28,6 +28,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # django-dsfr first: its form widget templates (radio, checkbox options, error lists) must win
+    # over django.forms' plain ones (the app template loader takes the first app that has one).
+    "dsfr",
     "django.forms",
     # third parties
     "rest_framework",
@@ -39,7 +42,6 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "widget_tweaks",
-    "dsfr",
     "axes",
     "phonenumber_field",
     # the project, left to right in the direction of dependency (ARCHITECTURE.md)

@@ -1,11 +1,15 @@
 """What each role sees first on the home page.
 
 A section per role the user holds: a title, what the role does here, the next step and
-the links that exist. Apps enrich these sections as their pages land.
+the links that exist. Apps enrich these sections as their pages land: an app registers a
+*status provider* for a role (``register_status``) in its ``AppConfig.ready()``; the provider
+reads the app's own selectors (the ones behind the page the section links to, with the same user
+scoping), so the home never says "nothing pending" over a full page. The kernel imports no app.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.urls import NoReverseMatch, reverse
@@ -26,6 +30,29 @@ class HomeSection:
     intro: str
     empty_state: str
     links: tuple[HomeLink, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class HomeStatus:
+    """What a role's section says now, read from data. ``count`` 0 shows the section's empty state."""
+
+    message: str
+    count: int | None = None
+    level: str = "info"  # "info" | "warning" | "success": DSFR notice/badge flavour
+
+
+StatusProvider = Callable[..., "HomeStatus | None"]
+_STATUS_PROVIDERS: dict[str, StatusProvider] = {}
+
+
+def register_status(role: Role | str, provider: StatusProvider) -> None:
+    """Let an app say what a role's section shows (``provider(user=...)``; ``None``: the empty state)."""
+    _STATUS_PROVIDERS[str(role)] = provider
+
+
+def status_for(role: Role | str, user) -> HomeStatus | None:
+    provider = _STATUS_PROVIDERS.get(str(role))
+    return provider(user=user) if provider is not None else None
 
 
 SECTIONS: dict[str, HomeSection] = {
@@ -56,6 +83,10 @@ SECTIONS: dict[str, HomeSection] = {
         "Vous recevez des patients orientés par le SAS, sur vos créneaux ou en surnuméraire.",
         "Vous n'avez pas encore déclaré votre participation. Déclarez « je participe au SAS » "
         "et rendez visibles au moins 2 heures de disponibilité par semaine.",
+        (
+            HomeLink("Je participe au SAS", "cpts:my-participation"),
+            HomeLink("Mes disponibilités", "planning-availability"),
+        ),
     ),
     Role.COORDINATEUR_STRUCTURE: HomeSection(
         Role.COORDINATEUR_STRUCTURE,
@@ -67,14 +98,18 @@ SECTIONS: dict[str, HomeSection] = {
     Role.AGENT_CPAM: HomeSection(
         Role.AGENT_CPAM,
         "Rémunérations",
-        "Vous contrôlez et payez les indicateurs 8 et 9, les heures de régulation et les missions ACI.",
-        "Aucune période de paiement ouverte. Les bordereaux apparaîtront quand une période sera calculée.",
+        "Vous suivrez ici les éléments de rémunération du SAS : participation (indicateur 8), "
+        "surnuméraire (indicateur 9), heures de régulation.",
+        "Les pages de rémunération ne sont pas encore disponibles : aucun indicateur n'est calculé ni "
+        "payable pour le moment. La plateforme enregistre déjà les faits dont ils seront calculés "
+        "(déclarations de participation, actes régulés, heures de garde des régulateurs).",
     ),
     Role.AGENT_ARS: HomeSection(
         Role.AGENT_ARS,
         "Pilotage du territoire",
-        "Vous validez les heures de régulation et suivez l'activité du SAS de votre territoire.",
-        "Aucun bordereau à valider pour le moment.",
+        "Vous validerez les heures de régulation et suivrez l'activité du SAS de votre territoire.",
+        "La validation des heures de régulation n'est pas encore disponible sur la plateforme : "
+        "aucun bordereau n'est produit pour le moment.",
     ),
     Role.ADMIN_SAS: HomeSection(
         Role.ADMIN_SAS,
@@ -110,6 +145,9 @@ def home_sections_for(user) -> list[dict]:
                 links.append({"label": link.label, "url": reverse(link.url_name)})
             except NoReverseMatch:
                 continue
+        status = status_for(role, user)
+        if status is not None and status.count == 0:
+            status = None  # nothing pending: the section's empty state says what to do next
         sections.append(
             {
                 "role": role.value,
@@ -117,6 +155,7 @@ def home_sections_for(user) -> list[dict]:
                 "title": section.title,
                 "intro": section.intro,
                 "empty_state": section.empty_state,
+                "status": status,
                 "links": links,
             }
         )

@@ -1,7 +1,8 @@
 /* Directory search: commune autocomplete as an ARIA combobox (WAI-ARIA APG "list autocomplete").
    Options come from the platform's endpoint /communes/recherche/?q= (HTML partial, role=option).
    Keyboard: ↓/↑ move through the options, Entrée chooses, Échap closes; focus stays in the field.
-   The field then reads "Aubagne (13005)": the form resolves the INSEE code in brackets.
+   The field then reads "Aubagne (INSEE 13005)": the form resolves the INSEE code in brackets
+   (named as such: never shown as if it were the postal code, 13400).
    No inline script (strict CSP). */
 (function () {
   "use strict";
@@ -38,7 +39,7 @@
     }
 
     function choose(li) {
-      input.value = li.getAttribute("data-label") + " (" + li.getAttribute("data-insee") + ")";
+      input.value = li.getAttribute("data-label") + " (INSEE " + li.getAttribute("data-insee") + ")";
       close();
       input.dispatchEvent(new Event("change", { bubbles: true }));
     }

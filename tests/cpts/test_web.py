@@ -66,7 +66,7 @@ def test_directory_search_near_commune_with_surnumeraire(client, make_user, gps)
     rows = response.context["rows"]
     assert [r["professional"].last_name for r in rows] == ["AUBAGNAIS"]
     assert "Accepte le surnuméraire" in response.content.decode()
-    assert "autour de Marseille (13055)" in response.content.decode()
+    assert "autour de Marseille (13001, 13002… 16 codes postaux)" in response.content.decode()
 
 
 def test_directory_htmx_returns_the_results_partial(client, make_user, gps):
@@ -105,7 +105,7 @@ def test_commune_autocomplete_endpoint_gives_keyboard_options(client, make_user,
 
 def test_directory_resolves_the_commune_chosen_in_the_autocomplete(client, make_user, gps):
     login(client, make_user(Role.OSNP))
-    response = client.get(DIRECTORY, {"commune": "Aubagne (13005)", "radius_km": "5"})
+    response = client.get(DIRECTORY, {"commune": "Aubagne (INSEE 13005)", "radius_km": "5"})
     assert response.context["commune"].insee_code == "13005"
     assert [r["professional"].last_name for r in response.context["rows"]] == ["AUBAGNAIS"]
 

@@ -27,7 +27,7 @@ def test_regulator_finds_gps_near_a_commune_accepting_surnumeraire(
     expect(options.first).to_have_attribute("aria-selected", "true")
     screenshot(page, "cpts-directory-autocomplete")
     commune.press("Enter")  # chooses the option; does not submit the form
-    expect(commune).to_have_value("Aubagne (13005)")
+    expect(commune).to_have_value("Aubagne (INSEE 13005)")
     expect(commune).to_have_attribute("aria-expanded", "false")
     expect(page.get_by_test_id("directory-row")).to_have_count(0)
     page.get_by_label("Rayon de recherche").select_option("10")
@@ -36,7 +36,7 @@ def test_regulator_finds_gps_near_a_commune_accepting_surnumeraire(
     page.get_by_role("button", name="Rechercher").click()
     rows = page.get_by_test_id("directory-row")
     expect(rows.first).to_be_visible()
-    expect(page.get_by_text("autour de Aubagne (13005)")).to_be_visible()
+    expect(page.get_by_text("autour de Aubagne (13400)")).to_be_visible()
     assert rows.count() == page.get_by_test_id("badge-surnumeraire").count() > 0
     distances = [
         float(t.split()[0].replace(",", ".")) for t in rows.locator("td:nth-child(3)").all_inner_texts()
@@ -81,10 +81,14 @@ def test_coordinator_sees_their_cpts_adds_a_member_and_declares_for_them(
     page.get_by_text("J'accepte les demandes de prise en charge en surnuméraire").click()
     page.get_by_text("Agenda en ligne interfacé").click()
     page.get_by_role("button", name="Enregistrer la participation").click()
-    expect(page.get_by_text("Recueillez le consentement du médecin")).to_be_visible()
+    # The field's own message, and the error summary at the top of the form linking to the field.
+    expect(
+        page.locator(".fr-message--error", has_text="Recueillez le consentement du médecin")
+    ).to_be_visible()
+    expect(page.get_by_test_id("error-summary").locator('a[href="#id_consent"]')).to_be_visible()
     assert not SasParticipation.objects.filter(professional=newcomer).exists()
     page.get_by_text("Agenda en ligne interfacé").click()
-    page.get_by_text("Le médecin a donné son consentement").click()
+    page.locator('label[for="id_consent"]').click()  # the field, not its link in the error summary
     page.get_by_role("button", name="Enregistrer la participation").click()
     expect(page.get_by_text(f"Participation au SAS de {newcomer} enregistrée")).to_be_visible()
     participation = SasParticipation.objects.get(professional=newcomer)

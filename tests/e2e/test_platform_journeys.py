@@ -20,7 +20,7 @@ def test_role_journey(page, live_server, demo_platform, login, screenshot, demo_
 def test_wrong_password_then_success(page, live_server, demo_platform, login, screenshot):
     login(page, "osnp@demo.sas", password="pas-le-bon-mot-de-passe")
     expect(page).to_have_url(f"{live_server.url}/connexion/")
-    expect(page.get_by_role("alert")).to_have_text("Adresse électronique ou mot de passe incorrect.")
+    expect(page.get_by_role("alert")).to_contain_text("Adresse électronique ou mot de passe incorrect.")
     screenshot(page, "login-wrong-password")
     login(page, "osnp@demo.sas")
     expect(page).to_have_url(f"{live_server.url}/")

@@ -113,7 +113,9 @@ def test_arm_picks_up_regulator_decides_osnp_books_editor_slot(
     screenshot(page, "regulation-queue")
     row.get_by_role("button", name="Prendre").click()
     expect(page).to_have_url(re.compile(rf"/regulation/dossiers/{dossier.pk}/decision/"))
-    page.get_by_label("RDV en ville sous 48 h (cabinet)").check()
+    # A DSFR radio: its label is what the user clicks (the input sits under it).
+    page.locator("label", has_text="RDV en ville sous 48 h (cabinet)").click()
+    expect(page.get_by_label("RDV en ville sous 48 h (cabinet)")).to_be_checked()
     screenshot(page, "regulation-decision")
     page.get_by_role("button", name=re.compile("Enregistrer la décision")).click()
     expect(page.locator("#messages")).to_contain_text("Décision enregistrée")
@@ -124,7 +126,12 @@ def test_arm_picks_up_regulator_decides_osnp_books_editor_slot(
     page.goto(f"{live_server.url}/regulation/")
     page.locator(f'tr[data-reference="{dossier.reference}"]').get_by_role("button", name="Prendre").click()
     expect(page).to_have_url(re.compile(rf"/regulation/dossiers/{dossier.pk}/orientation/"))
-    first = page.locator("#slot-results tbody tr").filter(has_text="Éditeur e2e").first
+    first = (
+        page.locator("#slot-results tbody tr")
+        .filter(has_text="Éditeur e2e")
+        .filter(has=page.get_by_role("button", name="Réserver chez l'éditeur"))
+        .first
+    )
     expect(first).to_be_visible()
     screenshot(page, "regulation-osnp-orientation")
     first.get_by_role("button", name="Réserver chez l'éditeur").click()

@@ -52,7 +52,7 @@ def test_audit_event_write_records_actor_object_and_params(make_user):
     assert (row.object_type, row.object_id, row.object_repr) == (
         "sas_platform.commune",
         "13028",
-        "La Ciotat (13028)",
+        "La Ciotat (13600)",  # the postal code, not the INSEE code (issue 9)
     )
     assert row.params == {"n": 1}
     assert row.occurred_at is not None

@@ -238,9 +238,11 @@ def test_search_no_match():
 
 @pytest.mark.django_db
 def test_search_query_count(django_assert_num_queries):
-    with django_assert_num_queries(1):
+    # One query for the communes, one for their postal codes (their labels: issue 9 point 9).
+    with django_assert_num_queries(2):
         results = communes_search(query="aix")
         assert all(c.departement.code for c in results)
+        assert all(c.label for c in results)
 
 
 # --- Distances and keys ---------------------------------------------------------------------

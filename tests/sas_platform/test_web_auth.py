@@ -19,8 +19,10 @@ PARIS = dt.timezone(dt.timedelta(hours=2))
 
 
 def _alerts(response) -> list[str]:
+    """Error messages shown at the top of the form (its error summary)."""
     text = response.content.decode()
-    return re.findall(r'<div class="fr-alert fr-alert--error[^"]*"[^>]*>\s*<p>([^<]*)</p>', text)
+    summary = re.search(r'data-testid="error-summary">(.*?)</div>', text, re.S)
+    return [m.strip() for m in re.findall(r"<li>([^<]*)</li>", summary.group(1))] if summary else []
 
 
 def _post_login(client, email, password, **extra):

@@ -139,6 +139,7 @@ def test_walk_in_slot_shown_sans_rendez_vous_and_not_bookable(
         patient_last_name="Roche",
         patient_age=40,
     )
+    services.dossier_claim(dossier_id=dossier.pk, actor=regulateur)
     services.dossier_decide(dossier_id=dossier.pk, actor=regulateur, decision=Decision.APPOINTMENT_48H)
 
     login(page, "osnp@demo.sas")

@@ -87,7 +87,11 @@ def test_point6_overlapping_block_is_refused_naming_the_block(
         page.locator("select[name=weekday]").select_option("0")
         page.locator("input[name=start_time]").fill(start)
         page.locator("input[name=end_time]").fill(end)
-        page.locator("input[name=modalities][value=AMB]").check()
+        # A DSFR checkbox: its label is what the user clicks (the input sits under it).
+        page.locator(
+            "label[for=" + page.locator("input[name=modalities][value=AMB]").get_attribute("id") + "]"
+        ).click()
+        expect(page.locator("input[name=modalities][value=AMB]")).to_be_checked()
         page.get_by_role("button", name="Enregistrer").click()
 
     declare("18:00", "20:00")

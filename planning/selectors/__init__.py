@@ -14,16 +14,12 @@ from __future__ import annotations
 from planning.selectors.candidates import (
     _JSON_COLUMNS,
     _SQL_TEMPLATE,
-    COMMUNE_COLUMNS,
     KM_PER_DEGREE,
-    PLACE_COLUMNS,
-    PROFESSIONAL_COLUMNS,
     ROTATION_DAYS,
     SLOT_COLUMNS,
     _candidates,
     _candidates_queryset,
     _candidates_sql,
-    _instance,
     _slot_from_row,
 )
 from planning.selectors.declared import (
@@ -73,14 +69,11 @@ from planning.selectors.sources import (
 from planning.selectors.structure_rule import StructureRule, structure_rule, week_verdict
 
 __all__ = [
-    "COMMUNE_COLUMNS",
     "DECLARED_SOURCE_NAME",
     "KM_PER_DEGREE",
     "MAX_RADIUS_KM",
     "MAX_WINDOW",
     "MIN_RESULTS",
-    "PLACE_COLUMNS",
-    "PROFESSIONAL_COLUMNS",
     "ROTATION_DAYS",
     "SLOT_COLUMNS",
     "TWO_HOURS",
@@ -94,7 +87,6 @@ __all__ = [
     "_candidates_sql",
     "_declared_hours",
     "_excluded_source_ids",
-    "_instance",
     "_km",
     "_rotation_salt",
     "_rpps_of",

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cpts.models import PracticePlace, Professional
+from cpts.selectors import place_coordinates
 from planning import policies
 from planning.enums import (
     MODALITY_BITS,
@@ -20,7 +21,7 @@ from planning.enums import (
 )
 from planning.events import PlanningEvent, planning_event_write
 from planning.models import DeclaredAvailability, Slot
-from planning.services.ingest import CHUNK, _coordinates
+from planning.services.ingest import CHUNK
 from sas_platform.exceptions import ApplicationError
 
 
@@ -196,7 +197,7 @@ def _declared_slots(block: DeclaredAvailability, *, now: datetime, horizon: date
     from planning.selectors import availability_occurrences
 
     place = block.place
-    latitude, longitude = _coordinates(place) if place else (None, None)
+    latitude, longitude = place_coordinates(place) if place else (None, None)
     slots = []
     for start, end in availability_occurrences(availability=block, start=now, end=horizon):
         step = (end - start) / block.patients

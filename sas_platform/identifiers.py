@@ -57,14 +57,15 @@ def national_id_split(value: object, *, strict: bool = True) -> tuple[str, str] 
     ``8`` + 11 digits → (``8``, RPPS); a bare 11-digit RPPS → (``8``, RPPS); ``0`` + 9 characters →
     (``0``, ADELI). With ``strict=False`` (a search by identifier, where an unknown number simply
     finds nothing) any ``8`` or ``0`` followed by letters or digits is split without checking its
-    length."""
-    text = str(value or "").strip().upper()
+    length, as given (no upper-casing)."""
+    text = str(value or "").strip()
     if len(text) == 11 and text.isdigit():
         return RPPS_PREFIX, text
     if not strict:
         if len(text) >= 2 and text[0] in (RPPS_PREFIX, ADELI_PREFIX) and text[1:].isalnum():
             return text[0], text[1:]
         return None
+    text = text.upper()
     if len(text) == 12 and text.startswith(RPPS_PREFIX) and text[1:].isdigit():
         return RPPS_PREFIX, text[1:]
     if len(text) == 10 and text.startswith(ADELI_PREFIX):

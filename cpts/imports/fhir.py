@@ -41,7 +41,7 @@ from cpts.imports.common import (
 from cpts.imports.rpps import PLACE_FIELDS
 from cpts.models import PracticePlace, Professional, Structure
 from sas_platform.geo import search_key
-from sas_platform.identifiers import departement_of_insee, is_valid_rpps
+from sas_platform.identifiers import departement_of_insee, is_valid_rpps, national_id_split
 from sas_platform.models import Departement
 
 FORMAT_FHIR = "fhir"
@@ -105,14 +105,11 @@ def _codings(concepts) -> list:
 
 
 def _national_id(value: str) -> tuple[str, str]:
-    value = (value or "").strip().upper()
-    if len(value) == 12 and value.startswith("8") and value[1:].isdigit():
-        return IdentifierType.RPPS, value[1:]
-    if len(value) == 11 and value.isdigit():
-        return IdentifierType.RPPS, value
-    if len(value) == 10 and value.startswith("0"):
-        return IdentifierType.ADELI, value[1:]
-    raise ResourceRejected(f"identifiant national « {value} » mal formé (8 + RPPS ou 0 + ADELI attendu)")
+    found = national_id_split(value)
+    if found is None:
+        shown = (value or "").strip().upper()
+        raise ResourceRejected(f"identifiant national « {shown} » mal formé (8 + RPPS ou 0 + ADELI attendu)")
+    return found
 
 
 def _practitioner_id(resource) -> tuple[str, str]:

@@ -28,6 +28,7 @@ from pydantic import ValidationError
 from planning.connectors import fhir_check
 from planning.connectors.base import ParsedSlot, ParseResult, Rejection
 from planning.enums import Modality, SlotType
+from sas_platform.identifiers import national_id_normalize
 
 SLOT_TYPES = frozenset(SlotType.values)
 MODALITIES = frozenset(Modality.values)
@@ -93,9 +94,7 @@ def national_id_of(practitioner: Practitioner) -> str:
     for identifier in practitioner.identifier or []:
         value = (identifier.value or "").strip()
         if identifier.system == PRACTITIONER_SYSTEM and value:
-            if len(value) == 11 and value.isdigit():
-                return f"8{value}"
-            return value
+            return national_id_normalize(value)
     raise _Reject(f"Practitioner/{practitioner.id} sans identifiant national (IDNPS).")
 
 

@@ -32,6 +32,7 @@ from django.utils import timezone
 from planning import permissions, selectors
 from planning.fhir.resources import PRACTITIONER_SYSTEM, searchset_bundle
 from sas_platform.fhir_http import fhir_methods
+from sas_platform.identifiers import national_id_split
 
 FHIR_JSON = "application/fhir+json"
 IDENTIFIER_PARAM = "schedule.actor:Practitioner.identifier"
@@ -125,12 +126,10 @@ def _national_ids(values: list[str]) -> list[tuple[str, str]]:
             raise _BadRequest(
                 f"{IDENTIFIER_PARAM} : système « {system} » inconnu ({PRACTITIONER_SYSTEM} attendu)."
             )
-        if len(value) == 11 and value.isdigit():
-            found.append(("8", value))
-        elif len(value) >= 2 and value[0] in "08" and value[1:].isalnum():
-            found.append((value[0], value[1:]))
-        else:
+        split = national_id_split(value, strict=False)
+        if split is None:
             raise _BadRequest(f"{IDENTIFIER_PARAM} : identifiant « {value} » invalide (8 + RPPS attendu).")
+        found.append(split)
     return sorted(set(found))
 
 

@@ -51,7 +51,6 @@ from planning.selectors.search import (
     slots_search,
 )
 from planning.selectors.slots import (
-    _rpps_of,
     agenda_source_authenticate,
     slot_find_for_appointment,
     slot_last_seen_at,
@@ -89,7 +88,6 @@ __all__ = [
     "_excluded_source_ids",
     "_km",
     "_rotation_salt",
-    "_rpps_of",
     "_slot_from_row",
     "_sources_metadata",
     "_validate",

@@ -166,7 +166,9 @@ def _poll(
     source: AgendaSource, window: tuple[dt.datetime, dt.datetime], *, known: bool
 ) -> tuple[dict, object]:
     start, end = window
-    known_hashes = services._known_hashes(source=source, window_start=start, window_end=end) if known else {}
+    known_hashes = (
+        services.source_known_hashes(source=source, window_start=start, window_end=end) if known else {}
+    )
     run = SourceRun.objects.create(source=source, trigger=RunTrigger.COMMAND, started_at=timezone.now())
     timer = sas_ig.parse_searchset = _ParseTimer()
     begun = time.perf_counter()

@@ -1,7 +1,9 @@
 """Navigation by role: apps register their entries, the base template shows the allowed ones.
 
 An entry is shown when the user holds one of its roles (or any role when ``roles`` is empty).
-Apps register in their ``AppConfig.ready()``; the order of registration is the menu order.
+Apps register in their ``AppConfig.ready()``; the order of registration is the menu order. An
+entry registered with ``home=True`` is also a link of its roles' sections on the home page
+(:func:`home_links_for`): the kernel never names another app's pages.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ class NavItem:
     label: str
     url_name: str
     roles: frozenset[str] = frozenset()
+    home: bool = False
 
     def url(self) -> str | None:
         try:
@@ -29,10 +32,17 @@ class NavItem:
 _REGISTRY: list[NavItem] = []
 
 
-def register(label: str, url_name: str, roles: set[Role] | frozenset[Role] = frozenset()) -> None:
-    item = NavItem(label=label, url_name=url_name, roles=frozenset(str(r) for r in roles))
+def register(
+    label: str, url_name: str, roles: set[Role] | frozenset[Role] = frozenset(), *, home: bool = False
+) -> None:
+    item = NavItem(label=label, url_name=url_name, roles=frozenset(str(r) for r in roles), home=home)
     if item not in _REGISTRY:
         _REGISTRY.append(item)
+
+
+def home_links_for(role: str) -> list[tuple[str, str]]:
+    """(label, URL name) of the entries registered with ``home=True`` for ``role``, in menu order."""
+    return [(item.label, item.url_name) for item in _REGISTRY if item.home and str(role) in item.roles]
 
 
 def items_for(user) -> list[dict]:

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from planning import permissions, selectors, services
+from planning import permissions, selectors, services, tasks
 from planning.connectors.breaker import breaker_state
 from planning.models import AgendaSource, DeclaredAvailability, Slot, SourceRun
 from planning.web.forms import DeclaredAvailabilityForm
@@ -76,6 +76,7 @@ def source_run(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.can_run_source(request.user, source):
         raise PermissionDenied
     run = services.source_run_request(source=source, actor=request.user)
+    tasks.source_poll_enqueue(source_id=source.pk, run_id=run.pk)
     if request.htmx:
         run.refresh_from_db()
         return render(request, "planning/sources.html#run_progress", {"run": run})

@@ -235,9 +235,7 @@ def test_command_on_unreadable_file_fails_with_french_message(tmp_path):
 
 
 def test_import_run_records_progress_and_report():
-    run = import_run_create(
-        kind="rpps", file_name=PSC_SAMPLE.name, file_path=str(PSC_SAMPLE), actor=None, enqueue=False
-    )
+    run = import_run_create(kind="rpps", file_name=PSC_SAMPLE.name, file_path=str(PSC_SAMPLE), actor=None)
     import_run_execute(run_id=run.pk)
     run.refresh_from_db()
     assert run.status == ImportStatus.DONE

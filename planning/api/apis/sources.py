@@ -9,7 +9,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from planning import permissions, selectors, services
+from planning import permissions, selectors, services, tasks
 from planning.api.apis._common import _deny
 from planning.connectors.breaker import breaker_state
 from planning.models import AgendaSource
@@ -139,6 +139,7 @@ class AgendaSourceRunApi(APIView):
         if not permissions.can_run_source(request.user, source):
             raise _deny("Seul un administrateur peut interroger cette source.")
         run = services.source_run_request(source=source, actor=request.user)
+        tasks.source_poll_enqueue(source_id=source.pk, run_id=run.pk)
         return Response(
             self.OutputSerializer({"run_id": run.pk, "status": run.status}).data,
             status=status.HTTP_202_ACCEPTED,

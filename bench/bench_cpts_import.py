@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-BENCH_DB = "bench_cpts"
+BENCH_DB = os.environ.get("BENCH_DB", "bench_cpts")  # a shared server: each developer may name their own
 COUNTS = (25_000, 100_000)
 CHANGED_SHARE = 0.05
 

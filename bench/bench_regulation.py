@@ -28,7 +28,9 @@ import threading
 from collections import Counter
 from urllib.parse import urlsplit, urlunsplit
 
-BENCH_DB = "bench_regulation"
+BENCH_DB = os.environ.get(
+    "BENCH_DB", "bench_regulation"
+)  # a shared server: each developer may name their own
 THREADS, ROUNDS, REPEAT = 50, 20, 200
 
 

@@ -31,7 +31,9 @@ import sys
 import time
 from urllib.parse import urlsplit, urlunsplit
 
-BENCH_DB = "bench_planning_ingest"
+BENCH_DB = os.environ.get(
+    "BENCH_DB", "bench_planning_ingest"
+)  # a shared server: each developer may name their own
 DOCTORS = int(os.environ.get("BENCH_INGEST_DOCTORS", "1270"))
 DAYS = 14
 REPEATS = 3

@@ -25,7 +25,7 @@ import sys
 import time
 from urllib.parse import urlsplit, urlunsplit
 
-BENCH_DB = "bench_planning"
+BENCH_DB = os.environ.get("BENCH_DB", "bench_planning")  # a shared server: each developer may name their own
 PROFESSIONALS, SLOTS, DAYS, SEARCHES = 3000, 300_000, 14, 500
 
 

@@ -275,6 +275,11 @@ def main() -> None:
         copies.append(_copy(rows))
         if repeat < REPEATS - 1:
             upserts.append(_upsert_again(source, result, window))
+    _report(first, second, upserts=upserts, copies=copies, copied=copied)
+
+
+def _report(first: dict, second: dict, *, upserts: list, copies: list, copied: int) -> None:
+    """Write ``bench/results/planning_ingest.md`` and the ``ingest`` figures of ``latest.json``."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT version()")
         pg_version = cursor.fetchone()[0].split(" on ")[0]

@@ -28,7 +28,7 @@ class RegulationConfig(AppConfig):
             "Gardes des régulateurs", "regulation-shifts-schedule", {Role.ADMIN_SAS, Role.ADMIN_PLATEFORME}
         )
         from regulation.web import home
-        from sas_platform.web.home import register_status
+        from sas_platform.navigation import register_status
 
         register_status(Role.ARM, home.arm_status)
         register_status(Role.REGULATEUR, home.regulateur_status)

@@ -34,7 +34,9 @@ from cpts.selectors.professionals import (
     professional_ids_by_rpps,
     professional_is_rpps,
     professionals_by_national_id,
+    professionals_declared_open,
     professionals_near,
+    professionals_practising_in,
     professionals_search,
     professionals_visible_to,
     rpps_practising_in,
@@ -47,6 +49,7 @@ from cpts.selectors.structures import (
     structure_members,
     structures_coordinated_by,
     structures_for_user,
+    structures_in,
     structures_with_participants,
 )
 from cpts.selectors.territories import (
@@ -91,7 +94,9 @@ __all__ = [
     "professional_ids_by_rpps",
     "professional_is_rpps",
     "professionals_by_national_id",
+    "professionals_declared_open",
     "professionals_near",
+    "professionals_practising_in",
     "professionals_search",
     "professionals_visible_to",
     "rpps_practising_in",
@@ -100,6 +105,7 @@ __all__ = [
     "structure_members",
     "structures_coordinated_by",
     "structures_for_user",
+    "structures_in",
     "structures_with_participants",
     "territory_communes_deduplicated",
 ]

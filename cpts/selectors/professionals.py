@@ -265,3 +265,17 @@ def professional_for_email_or_rpps(*, email: str, rpps: str) -> Professional | N
         Professional.objects.filter(user__email=email).first()
         or Professional.objects.filter(identifier_type=IdentifierType.RPPS, identifier=rpps).first()
     )
+
+
+def professionals_practising_in(*, departement_code: str) -> QuerySet[Professional]:
+    """Professionals with a place of practice (active or not) in a département (distinct)."""
+    return Professional.objects.filter(places__commune__departement_id=departement_code).distinct()
+
+
+def professionals_declared_open(*, accepts_surnumeraire: bool) -> QuerySet[Professional]:
+    """Professionals with an open declaration (no end date) that accepts surnuméraire (or not), whatever
+    its start: the demo history's volunteers. For who *participates* on a date, see
+    :func:`cpts.selectors.participating_professionals`."""
+    return Professional.objects.filter(
+        participations__accepts_surnumeraire=accepts_surnumeraire, participations__end_date__isnull=True
+    )

@@ -91,3 +91,8 @@ def structure_member_doctors(*, structure_id: int, on: dt.date) -> list[Professi
             "last_name", "first_name", "pk"
         )
     )
+
+
+def structures_in(*, departement_code: str) -> QuerySet[Structure]:
+    """Structures of a département."""
+    return Structure.objects.filter(departement_id=departement_code)

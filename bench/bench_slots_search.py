@@ -60,10 +60,10 @@ from cpts.models import PracticePlace, Professional  # noqa: E402
 from planning.enums import MODALITY_BITS, SLOT_TYPE_BITS, mask_of  # noqa: E402
 from planning.models import AgendaSource, Slot  # noqa: E402
 from planning.selectors import (  # noqa: E402
-    _candidates_queryset,
-    _excluded_source_ids,
-    _sources_metadata,
+    candidates_queryset,
+    excluded_source_ids,
     slots_search,
+    sources_metadata,
 )
 from sas_platform.models import Commune  # noqa: E402
 from sas_platform.services import geography_load  # noqa: E402
@@ -245,7 +245,7 @@ def _measure(points: list[tuple], client) -> dict:
         assert response.status_code == 200, response.content[:300]
         api.append(elapsed)
         current = timezone.now()
-        queryset = _candidates_queryset(
+        queryset = candidates_queryset(
             latitude=lat,
             longitude=lon,
             radius_km=10.0,
@@ -253,7 +253,7 @@ def _measure(points: list[tuple], client) -> dict:
             end=current + dt.timedelta(hours=48),
             modality_masks=None,
             specialty_code="SM54",
-            excluded_source_ids=_excluded_source_ids(_sources_metadata(), current),
+            excluded_source_ids=excluded_source_ids(sources_metadata(), current),
             now=current,
             fetch=100,
         )

@@ -102,7 +102,7 @@ def slots_search_before(*, latitude, longitude, departement=None, specialty_code
             round(row["distance"], 1),
             row["recent"] is not None,
             row["recent"] or now,
-            selectors._rotation_salt(row["professional_id"], today),
+            selectors.rotation_salt(row["professional_id"], today),
         )
     rows.sort(key=lambda row: row["key"])
     rows = rows[:limit]

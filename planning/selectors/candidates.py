@@ -42,7 +42,7 @@ SLOT_COLUMNS = (
 )
 
 
-def _candidates_queryset(
+def candidates_queryset(
     *,
     latitude,
     longitude,
@@ -104,7 +104,7 @@ def _candidates_queryset(
     return qs.order_by("start", "d2", "id").values(*columns)[:fetch]
 
 
-_SQL_TEMPLATE = """
+CANDIDATES_SQL = """
 SELECT {slot_columns}, {display_columns},
        (SELECT b.booked_at FROM {slot} b
          WHERE b.status = 'booked' AND b.professional_id = s.professional_id AND b.booked_at >= %(since)s
@@ -124,8 +124,8 @@ SELECT {slot_columns}, {display_columns},
 
 
 @lru_cache(maxsize=16)
-def _candidates_sql(*, excluded: bool, masks: bool, specialty: bool) -> tuple[str, tuple[str, ...]]:
-    """The PostgreSQL text of :func:`_candidates_queryset` (display variant) for one shape of filters,
+def candidates_sql(*, excluded: bool, masks: bool, specialty: bool) -> tuple[str, tuple[str, ...]]:
+    """The PostgreSQL text of :func:`candidates_queryset` (display variant) for one shape of filters,
     built once: the ORM's query building and compiling cost more than the query itself. Returns the
     SQL and the names of its columns (``values()`` keys). ``tests/planning`` checks both agree."""
     d_lat, d_lon = "((s.latitude - %(lat)s) * %(k_lat)s)", "((s.longitude - %(lon)s) * %(k_lon)s)"
@@ -140,7 +140,7 @@ def _candidates_sql(*, excluded: bool, masks: bool, specialty: bool) -> tuple[st
     display_columns, display_joins = display_sql(
         professional_id="s.professional_id", place_id="s.place_id"
     )  # the directory's tables, named by cpts
-    sql = _SQL_TEMPLATE.format(
+    sql = CANDIDATES_SQL.format(
         slot=Slot._meta.db_table,
         slot_columns=", ".join(f's."{c}"' for c in SLOT_COLUMNS),
         display_columns=display_columns,
@@ -155,14 +155,14 @@ def _candidates_sql(*, excluded: bool, masks: bool, specialty: bool) -> tuple[st
 _JSON_COLUMNS = ("slot_types", "modalities")
 
 
-def _candidates(**kwargs) -> list[dict]:
+def candidate_rows(**kwargs) -> list[dict]:
     """Candidate rows with their display columns: written SQL on PostgreSQL, the ORM elsewhere."""
     if connection.vendor != "postgresql":
-        return list(_candidates_queryset(**kwargs))
+        return list(candidates_queryset(**kwargs))
     latitude, longitude, radius_km = kwargs["latitude"], kwargs["longitude"], kwargs["radius_km"]
     min_lat, max_lat, min_lon, max_lon = bounding_box(latitude, longitude, radius_km)
     specialty = kwargs["specialty_code"]
-    sql, names = _candidates_sql(
+    sql, names = candidates_sql(
         excluded=bool(kwargs["excluded_source_ids"]),
         masks=kwargs["modality_masks"] is not None,
         specialty=bool(specialty),
@@ -196,7 +196,7 @@ def _candidates(**kwargs) -> list[dict]:
     return rows
 
 
-def _slot_from_row(row: dict, sources: dict[int, AgendaSource]) -> Slot:
+def slot_from_row(row: dict, sources: dict[int, AgendaSource]) -> Slot:
     slot = instance_from_row(Slot, "", SLOT_COLUMNS, row)
     cache = slot._state.fields_cache
     cache["professional"], cache["place"] = display_objects(row)

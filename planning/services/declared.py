@@ -4,12 +4,12 @@ slots."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from cpts.models import PracticePlace, Professional
 from cpts.selectors import place_coordinates
 from planning import policies
 from planning.enums import (
@@ -23,6 +23,9 @@ from planning.events import PlanningEvent, planning_event_write
 from planning.models import DeclaredAvailability, Slot
 from planning.services.ingest import CHUNK
 from sas_platform.exceptions import ApplicationError
+
+if TYPE_CHECKING:  # type hints only: the contract ignores them (.importlinter)
+    from cpts.models import PracticePlace, Professional
 
 
 def block_of(availability: DeclaredAvailability) -> policies.Block:

@@ -11,13 +11,13 @@ scoping), so the home never says "nothing pending" over a full page. The kernel 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.urls import NoReverseMatch, reverse
 
 from sas_platform import navigation
 from sas_platform.enums import Role
+from sas_platform.navigation import HomeStatus, register_status, status_for
 
 
 @dataclass(frozen=True)
@@ -33,29 +33,6 @@ class HomeSection:
     intro: str
     empty_state: str
     links: tuple[HomeLink, ...] = field(default_factory=tuple)
-
-
-@dataclass(frozen=True)
-class HomeStatus:
-    """What a role's section says now, read from data. ``count`` 0 shows the section's empty state."""
-
-    message: str
-    count: int | None = None
-    level: str = "info"  # "info" | "warning" | "success": DSFR notice/badge flavour
-
-
-StatusProvider = Callable[..., "HomeStatus | None"]
-_STATUS_PROVIDERS: dict[str, StatusProvider] = {}
-
-
-def register_status(role: Role | str, provider: StatusProvider) -> None:
-    """Let an app say what a role's section shows (``provider(user=...)``; ``None``: the empty state)."""
-    _STATUS_PROVIDERS[str(role)] = provider
-
-
-def status_for(role: Role | str, user) -> HomeStatus | None:
-    provider = _STATUS_PROVIDERS.get(str(role))
-    return provider(user=user) if provider is not None else None
 
 
 SECTIONS: dict[str, HomeSection] = {
@@ -156,3 +133,14 @@ def home_sections_for(user) -> list[dict]:
             }
         )
     return sections
+
+
+__all__ = [
+    "SECTIONS",
+    "HomeLink",
+    "HomeSection",
+    "HomeStatus",
+    "home_sections_for",
+    "register_status",
+    "status_for",
+]

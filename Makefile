@@ -19,7 +19,7 @@ help:
 	@echo "make run     installe tout et lance la démo (web + worker + beat) sur http://127.0.0.1:$(PORT)"
 	@echo "make test    installe tout et lance toute la suite de tests (unitaires, intégration, navigateur)"
 	@echo "make install environnement, dépendances, migrations, référentiel géographique"
-	@echo "make lint    ruff check + ruff format --check + makemigrations --check"
+	@echo "make lint    ruff + contrat d'imports (lint-imports) + tailles (bin/check-shape) + makemigrations --check"
 	@echo "make bench   mesures de performance (résultats dans bench/results/)"
 
 $(VENV)/.installed: pyproject.toml
@@ -64,6 +64,8 @@ test: venv system-deps
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports .importlinter
+	$(PY) bin/check-shape
 	$(MANAGE) makemigrations --check --dry-run
 
 fmt: venv

@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-BENCH_DB = "bench_cpts"
+BENCH_DB = os.environ.get("BENCH_DB", "bench_cpts")  # a shared server: each developer may name their own
 COUNTS = (25_000, 100_000)
 CHANGED_SHARE = 0.05
 
@@ -102,9 +102,16 @@ def main() -> None:
     versions = [("avant", Path(baseline))] if baseline else []
     versions.append(("après", ROOT))
 
+    load_before = os.getloadavg()
+    rows, results = _run_all(versions, connection)
+    load_after = os.getloadavg()
+    _report(rows, results, baseline=baseline, load_before=load_before, load_after=load_after)
+
+
+def _run_all(versions: list[tuple[str, Path]], connection) -> tuple[list, dict]:
+    """Every import of every version on every file, in this order; (rows, results by key)."""
     rows = []
     results: dict[tuple[str, int, str], dict] = {}
-    load_before = os.getloadavg()
     for count in COUNTS:
         path = ROOT / "var" / "bench" / f"rpps_{count}.txt"
         changed_path = path.with_name(f"rpps_{count}_changed.txt")
@@ -128,7 +135,11 @@ def main() -> None:
                 rows.append((version, count, label, result))
                 results[(version, count, key)] = result
                 print(version, count, label, result, flush=True)
-    load_after = os.getloadavg()
+    return rows, results
+
+
+def _report(rows: list, results: dict, *, baseline, load_before, load_after) -> None:
+    """Write ``bench/results/cpts_import.md`` and the ``cpts_import`` figures of ``latest.json``."""
 
     def rate(r: dict) -> float:
         return r["read"] / r["seconds"]

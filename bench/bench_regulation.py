@@ -28,7 +28,9 @@ import threading
 from collections import Counter
 from urllib.parse import urlsplit, urlunsplit
 
-BENCH_DB = "bench_regulation"
+BENCH_DB = os.environ.get(
+    "BENCH_DB", "bench_regulation"
+)  # a shared server: each developer may name their own
 THREADS, ROUNDS, REPEAT = 50, 20, 200
 
 
@@ -227,7 +229,12 @@ def main() -> None:
             communes=communes,
         )
     race = booking_race(users, professional, place, commune)
+    dossier_open, api_booking = _latencies(users, professional, place, commune)
+    _report(race, dossier_open, api_booking)
 
+
+def _latencies(users, professional, place, commune) -> tuple[dict, dict]:
+    """Opening a dossier's page and booking by API, in ms (Django test client)."""
     osnp = users["osnp"][0]
     # The dossier page: a dossier with a booking and a timeline of ~10 steps.
     [page_dossier] = _regulated(users, commune, 1)
@@ -257,7 +264,11 @@ def main() -> None:
             assert response.status_code == 201, response.content
 
         api_booking = summary(timings_ms(book, repeat=REPEAT))
+    return dossier_open, api_booking
 
+
+def _report(race: dict, dossier_open: dict, api_booking: dict) -> None:
+    """Write ``bench/results/regulation.md`` and the ``regulation`` figures of ``latest.json``."""
     figures = {
         "booking_race": {
             "rounds": race["rounds"],

@@ -31,7 +31,9 @@ import sys
 import time
 from urllib.parse import urlsplit, urlunsplit
 
-BENCH_DB = "bench_planning_ingest"
+BENCH_DB = os.environ.get(
+    "BENCH_DB", "bench_planning_ingest"
+)  # a shared server: each developer may name their own
 DOCTORS = int(os.environ.get("BENCH_INGEST_DOCTORS", "1270"))
 DAYS = 14
 REPEATS = 3
@@ -166,7 +168,9 @@ def _poll(
     source: AgendaSource, window: tuple[dt.datetime, dt.datetime], *, known: bool
 ) -> tuple[dict, object]:
     start, end = window
-    known_hashes = services._known_hashes(source=source, window_start=start, window_end=end) if known else {}
+    known_hashes = (
+        services.source_known_hashes(source=source, window_start=start, window_end=end) if known else {}
+    )
     run = SourceRun.objects.create(source=source, trigger=RunTrigger.COMMAND, started_at=timezone.now())
     timer = sas_ig.parse_searchset = _ParseTimer()
     begun = time.perf_counter()
@@ -271,6 +275,11 @@ def main() -> None:
         copies.append(_copy(rows))
         if repeat < REPEATS - 1:
             upserts.append(_upsert_again(source, result, window))
+    _report(first, second, upserts=upserts, copies=copies, copied=copied)
+
+
+def _report(first: dict, second: dict, *, upserts: list, copies: list, copied: int) -> None:
+    """Write ``bench/results/planning_ingest.md`` and the ``ingest`` figures of ``latest.json``."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT version()")
         pg_version = cursor.fetchone()[0].split(" on ")[0]

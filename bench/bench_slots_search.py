@@ -17,7 +17,6 @@ if missing) so the 300,000 rows never land in a shared database. Writes
 from __future__ import annotations
 
 import datetime as dt
-import math
 import os
 import platform
 import random
@@ -25,7 +24,7 @@ import sys
 import time
 from urllib.parse import urlsplit, urlunsplit
 
-BENCH_DB = "bench_planning"
+BENCH_DB = os.environ.get("BENCH_DB", "bench_planning")  # a shared server: each developer may name their own
 PROFESSIONALS, SLOTS, DAYS, SEARCHES = 3000, 300_000, 14, 500
 
 
@@ -54,21 +53,18 @@ setup_django()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
-from django.db.models import ExpressionWrapper, F, FloatField, Max, Q, Value  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from search_before import slots_search_before  # noqa: E402
 
 from cpts.models import PracticePlace, Professional  # noqa: E402
-from planning import selectors  # noqa: E402
-from planning.enums import MODALITY_BITS, SLOT_TYPE_BITS, SlotStatus, mask_of  # noqa: E402
+from planning.enums import MODALITY_BITS, SLOT_TYPE_BITS, mask_of  # noqa: E402
 from planning.models import AgendaSource, Slot  # noqa: E402
-from planning.search_settings import radius_settings  # noqa: E402
 from planning.selectors import (  # noqa: E402
-    _candidates_queryset,
-    _excluded_source_ids,
-    _sources_metadata,
+    candidates_queryset,
+    excluded_source_ids,
     slots_search,
+    sources_metadata,
 )
-from sas_platform.geo import bounding_box, haversine_km  # noqa: E402
 from sas_platform.models import Commune  # noqa: E402
 from sas_platform.services import geography_load  # noqa: E402
 
@@ -78,6 +74,22 @@ def _communes() -> list[Commune]:
         Commune.objects.filter(departement_id="13", latitude__isnull=False).exclude(insee_code="13055")
     )
     return [c for c in communes if c.population_2021 > 0]
+
+
+def _working_starts(now: dt.datetime) -> list[dt.datetime]:
+    """Working hours: 20-minute slots, weekdays 8-12 h and 14-19 h, Saturday 8-12 h."""
+    day0 = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    starts = []
+    for day in range(DAYS):
+        date = day0 + dt.timedelta(days=day)
+        if date.weekday() == 6:
+            continue
+        hours = [(8, 12)] if date.weekday() == 5 else [(8, 12), (14, 19)]
+        for begin, end in hours:
+            starts += [
+                date.replace(hour=begin) + dt.timedelta(minutes=20 * k) for k in range((end - begin) * 3)
+            ]
+    return starts
 
 
 def _seed(rng: random.Random, now: dt.datetime) -> AgendaSource:
@@ -111,18 +123,7 @@ def _seed(rng: random.Random, now: dt.datetime) -> AgendaSource:
                 )
             )
         places = PracticePlace.objects.bulk_create(places)
-        # Working hours: 20-minute slots, weekdays 8-12 h and 14-19 h, Saturday 8-12 h.
-        day0 = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
-        starts = []
-        for day in range(DAYS):
-            date = day0 + dt.timedelta(days=day)
-            if date.weekday() == 6:
-                continue
-            hours = [(8, 12)] if date.weekday() == 5 else [(8, 12), (14, 19)]
-            for begin, end in hours:
-                starts += [
-                    date.replace(hour=begin) + dt.timedelta(minutes=20 * k) for k in range((end - begin) * 3)
-                ]
+        starts = _working_starts(now)
         free_share = SLOTS / (PROFESSIONALS * len(starts))
         batch, total = [], 0
         for place in places:
@@ -163,112 +164,6 @@ def _seed(rng: random.Random, now: dt.datetime) -> AgendaSource:
             "ANALYZE cpts_professional, cpts_practiceplace, planning_agendasource, sas_platform_commune"
         )
     return source
-
-
-# --- The baseline: slots_search as it was before the one-query rewrite (commit 7e033d9) -----------
-def _before_usable_source_ids(now):
-    sources = {s.pk: s for s in AgendaSource.objects.filter(is_active=True)}
-    usable = {
-        pk
-        for pk, s in sources.items()
-        if s.last_success_at is not None
-        and (now - s.last_success_at).total_seconds() <= s.exclude_after_seconds
-    }
-    return sources, usable
-
-
-def _before_candidates(
-    *, latitude, longitude, radius_km, start, end, modality_masks, specialty_code, usable_ids, now, fetch
-):
-    min_lat, max_lat, min_lon, max_lon = bounding_box(latitude, longitude, radius_km)
-    cos_lat = math.cos(math.radians(latitude))
-    d_lat = (F("latitude") - Value(latitude)) * Value(selectors.KM_PER_DEGREE)
-    d_lon = (F("longitude") - Value(longitude)) * Value(selectors.KM_PER_DEGREE * cos_lat)
-    qs = Slot.objects.filter(
-        status__in=[SlotStatus.FREE, SlotStatus.HELD],
-        start__gte=start,
-        start__lt=end,
-        latitude__gte=min_lat,
-        latitude__lte=max_lat,
-        longitude__gte=min_lon,
-        longitude__lte=max_lon,
-    ).filter(Q(status=SlotStatus.FREE) | Q(held_until__lte=now))
-    qs = qs.filter(Q(source__isnull=True) | Q(source_id__in=sorted(usable_ids)))
-    if modality_masks is not None:
-        qs = qs.filter(modality_mask__in=modality_masks)
-    if specialty_code:
-        qs = qs.filter(specialty_codes__contains=f"|{specialty_code}|")
-    qs = qs.annotate(d2=ExpressionWrapper(d_lat * d_lat + d_lon * d_lon, output_field=FloatField()))
-    qs = qs.filter(d2__lte=radius_km * radius_km)
-    return list(
-        qs.order_by("start", "d2", "id").values("id", "start", "professional_id", "latitude", "longitude")[
-            :fetch
-        ]
-    )
-
-
-def slots_search_before(*, latitude, longitude, departement=None, specialty_code="SM54", limit=50):
-    """The selector of commit 7e033d9 (default window, radius and modalities), for the ratio."""
-    now = timezone.now()
-    start, end = now, now + dt.timedelta(hours=48)
-    radii = radius_settings(departement=departement, latitude=latitude, longitude=longitude).radii()
-    sources, usable_ids = _before_usable_source_ids(now)
-    rows, used_radius = [], radii[0]
-    for radius in radii:
-        found = _before_candidates(
-            latitude=latitude,
-            longitude=longitude,
-            radius_km=radius,
-            start=start,
-            end=end,
-            modality_masks=None,
-            specialty_code=specialty_code,
-            usable_ids=usable_ids,
-            now=now,
-            fetch=limit * 2,
-        )
-        if len(found) > len(rows):
-            rows, used_radius = found, radius
-        if len(found) >= min(selectors.MIN_RESULTS, limit):
-            break
-    widened = used_radius != radii[0]
-    recent = dict(
-        Slot.objects.filter(
-            status=SlotStatus.BOOKED,
-            booked_at__gte=now - dt.timedelta(days=selectors.ROTATION_DAYS),
-            professional_id__in={row["professional_id"] for row in rows},
-        )
-        .values("professional_id")
-        .annotate(last=Max("booked_at"))
-        .values_list("professional_id", "last")
-    )
-    today = timezone.localdate(now)
-    for row in rows:
-        row["distance"] = haversine_km(latitude, longitude, row["latitude"], row["longitude"])
-        row["recent"] = recent.get(row["professional_id"])
-        row["key"] = (
-            row["start"],
-            round(row["distance"], 1),
-            row["recent"] is not None,
-            row["recent"] or now,
-            selectors._rotation_salt(row["professional_id"], today),
-        )
-    rows.sort(key=lambda row: row["key"])
-    rows = rows[:limit]
-    slots = Slot.objects.select_related("professional", "place", "place__commune").in_bulk(
-        [row["id"] for row in rows]
-    )
-    results = []
-    for row in rows:
-        slot = slots[row["id"]]
-        source = sources.get(slot.source_id) if slot.source_id else None
-        if source is not None:
-            slot.source = source
-        freshness = source.freshness_seconds(now) if source else None
-        local = timezone.localtime(slot.start)
-        reason = f"début {local:%d/%m %H:%M} ; à {row['distance']:.1f} km" + (" ; élargi" if widened else "")
-        results.append((slot, freshness, reason))
-    return results
 
 
 def _ms(func) -> tuple[float, object]:
@@ -321,6 +216,12 @@ def main() -> None:
         slots_search(latitude=lat, longitude=lon, departement="13")
         slots_search_before(latitude=lat, longitude=lon, departement="13")
         client.get("/api/v1/slots/search/", {"commune": insee})
+    measured = _measure(points, client)
+    _report(measured, slots=slots, seed_seconds=seed_seconds)
+
+
+def _measure(points: list[tuple], client) -> dict:
+    """Each search: the selector now and before (interleaved), the endpoint, the bare SQL."""
     after, before, api, sql, counts, widened, same = [], [], [], [], [], 0, 0
     for n, (lat, lon, insee) in enumerate(points):
         # Interleaved, alternating which goes first, so that load from other developers hits both.
@@ -344,7 +245,7 @@ def main() -> None:
         assert response.status_code == 200, response.content[:300]
         api.append(elapsed)
         current = timezone.now()
-        queryset = _candidates_queryset(
+        queryset = candidates_queryset(
             latitude=lat,
             longitude=lon,
             radius_km=10.0,
@@ -352,7 +253,7 @@ def main() -> None:
             end=current + dt.timedelta(hours=48),
             modality_masks=None,
             specialty_code="SM54",
-            excluded_source_ids=_excluded_source_ids(_sources_metadata(), current),
+            excluded_source_ids=excluded_source_ids(sources_metadata(), current),
             now=current,
             fetch=100,
         )
@@ -364,13 +265,27 @@ def main() -> None:
                 return cursor.fetchall()
 
         sql.append(_ms(bare)[0])
-    plan = _explain(queryset)
+    return {
+        "after": after,
+        "before": before,
+        "api": api,
+        "sql": sql,
+        "counts": counts,
+        "widened": widened,
+        "same": same,
+        "plan": _explain(queryset),
+    }
+
+
+def _report(measured: dict, *, slots: int, seed_seconds: float) -> None:
+    """Write ``bench/results/planning_search.md`` and the ``search`` figures of ``latest.json``."""
+    plan, counts, widened, same = measured["plan"], measured["counts"], measured["widened"], measured["same"]
     with connection.cursor() as cursor:
         cursor.execute("SELECT version()")
         pg_version = cursor.fetchone()[0].split(" on ")[0]
     index_used = "slot_search_idx" in plan
 
-    a, b, h, q = summary(after), summary(before), summary(api), summary(sql)
+    a, b, h, q = (summary(measured[key]) for key in ("after", "before", "api", "sql"))
     row = "| {label} | {n} | {p50:.2f} | {p95:.2f} | {max:.2f} |"
     text = f"""# Planning: the 48 h slot search
 

@@ -25,6 +25,7 @@ from cpts.models import (
     StructureCoordinator,
 )
 from cpts.selectors import cpts_population, cpts_size
+from cpts.tasks import import_run_enqueue
 from sas_platform.models import AuditEvent
 
 
@@ -270,6 +271,7 @@ class ImportRunAdmin(admin.ModelAdmin):
             uploaded_file=form.cleaned_data["upload"],
             actor=request.user,
         )
+        import_run_enqueue(run_id=run.pk)
         obj.pk = run.pk
         obj._state.adding = False
 

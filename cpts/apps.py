@@ -15,9 +15,9 @@ class CptsConfig(AppConfig):
             "Annuaire", "cpts:directory", {*REGULATION_ROLES, Role.ADMIN_SAS, Role.ADMIN_PLATEFORME}
         )
         navigation.register("Ma CPTS", "cpts:my-structures", {Role.COORDINATEUR_STRUCTURE})
-        navigation.register("Je participe au SAS", "cpts:my-participation", {Role.EFFECTEUR})
+        navigation.register("Je participe au SAS", "cpts:my-participation", {Role.EFFECTEUR}, home=True)
         from cpts.web.home import effecteur_status
-        from sas_platform.web.home import register_status
+        from sas_platform.navigation import register_status
 
         register_status(Role.EFFECTEUR, effecteur_status)
         register_step(10, "cpts", seed_cpts_demo)

@@ -151,7 +151,7 @@ def _cpts_of(commune_code: str) -> str | None:
 
 def demo_counts() -> tuple[int, int]:
     """(doctors, other professionals) of the demo at ``settings.DEMO_SCALE`` (read at call time)."""
-    scale = max(0.0, float(getattr(settings, "DEMO_SCALE", 1.0)))
+    scale = max(0.0, float(settings.DEMO_SCALE))
     return max(1, round(GP_COUNT * scale)), round(OTHER_COUNT * scale)
 
 

@@ -2,12 +2,14 @@
 
 from django.db import models
 
+from sas_platform.identifiers import ADELI_PREFIX, RPPS_PREFIX
+
 
 class IdentifierType(models.TextChoices):
     """Type of a professional's national identifier (``Type d'identifiant PP``)."""
 
-    RPPS = "8", "RPPS"
-    ADELI = "0", "ADELI"
+    RPPS = RPPS_PREFIX, "RPPS"
+    ADELI = ADELI_PREFIX, "ADELI"
 
 
 class StructureKind(models.TextChoices):

@@ -31,6 +31,66 @@ def _lock_professional(professional: Professional) -> Professional:
     return Professional.objects.select_for_update().get(pk=professional.pk)
 
 
+def _check_structure(
+    *, professional: Professional, mode: ParticipationMode, structure: Structure | None, start_date: dt.date
+) -> None:
+    """The structure of a declaration (seed 004): none for *individual*; otherwise one of the
+    matching kind, to which the doctor belongs on ``start_date``."""
+    expected_kind = PARTICIPATION_STRUCTURE_KIND[mode]
+    if expected_kind is None:
+        if structure is not None:
+            raise ParticipationError(
+                "Une participation à titre individuel ne passe par aucune structure.",
+                code="participation_structure_unexpected",
+                extra={
+                    "fields": {"structure": ["Laissez ce champ vide pour une participation individuelle."]}
+                },
+            )
+        return
+    kind_label = StructureKind(expected_kind).label
+    if structure is None:
+        raise ParticipationError(
+            f"Choisissez la structure ({kind_label}) par laquelle le médecin participe.",
+            code="participation_structure_required",
+            extra={"fields": {"structure": ["Ce champ est obligatoire pour ce mode."]}},
+        )
+    if structure.kind != expected_kind:
+        raise ParticipationError(
+            f"« {structure.name} » n'est pas une structure de type {kind_label}.",
+            code="participation_structure_kind",
+            extra={"fields": {"structure": [f"Une structure de type {kind_label} est attendue."]}},
+        )
+    if not is_member_on(professional=professional, structure=structure, on=start_date):
+        raise ParticipationError(
+            f"Le Dr {professional.last_name} n'est pas membre de « {structure.name} » au {_fr(start_date)} : "
+            "ajoutez d'abord son adhésion.",
+            code="participation_not_member",
+            extra={"fields": {"structure": ["Le médecin n'est pas membre de cette structure."]}},
+        )
+
+
+def _open_declaration_before(*, professional: Professional, start_date: dt.date) -> SasParticipation | None:
+    """The open declaration a new one starting on ``start_date`` follows (or replaces, same day);
+    refused when a closed declaration covers ``start_date`` or the open one starts later."""
+    overlapping_closed = professional.participations.filter(
+        end_date__isnull=False, end_date__gte=start_date
+    ).first()
+    if overlapping_closed is not None:
+        raise ParticipationConflict(
+            f"Une déclaration antérieure couvre déjà le {_fr(start_date)} "
+            f"(du {_fr(overlapping_closed.start_date)} au {_fr(overlapping_closed.end_date)}).",
+            extra={"fields": {"start_date": ["Choisissez une date postérieure."]}},
+        )
+    open_one = professional.participations.filter(end_date__isnull=True).first()
+    if open_one is not None and open_one.start_date > start_date:
+        raise ParticipationConflict(
+            f"La déclaration en cours commence le {_fr(open_one.start_date)} : "
+            "une nouvelle déclaration ne peut pas commencer avant.",
+            extra={"fields": {"start_date": [f"Choisissez le {_fr(open_one.start_date)} ou après."]}},
+        )
+    return open_one
+
+
 @transaction.atomic
 def participation_declare(
     *,
@@ -60,37 +120,7 @@ def participation_declare(
         raise ParticipationError(
             "Seuls les médecins déclarent une participation au SAS.", code="participation_not_doctor"
         )
-    expected_kind = PARTICIPATION_STRUCTURE_KIND[mode]
-    if expected_kind is None:
-        if structure is not None:
-            raise ParticipationError(
-                "Une participation à titre individuel ne passe par aucune structure.",
-                code="participation_structure_unexpected",
-                extra={
-                    "fields": {"structure": ["Laissez ce champ vide pour une participation individuelle."]}
-                },
-            )
-    else:
-        kind_label = StructureKind(expected_kind).label
-        if structure is None:
-            raise ParticipationError(
-                f"Choisissez la structure ({kind_label}) par laquelle le médecin participe.",
-                code="participation_structure_required",
-                extra={"fields": {"structure": ["Ce champ est obligatoire pour ce mode."]}},
-            )
-        if structure.kind != expected_kind:
-            raise ParticipationError(
-                f"« {structure.name} » n'est pas une structure de type {kind_label}.",
-                code="participation_structure_kind",
-                extra={"fields": {"structure": [f"Une structure de type {kind_label} est attendue."]}},
-            )
-        if not is_member_on(professional=professional, structure=structure, on=start_date):
-            raise ParticipationError(
-                f"Le Dr {professional.last_name} n'est pas membre de « {structure.name} » au {_fr(start_date)} : "
-                "ajoutez d'abord son adhésion.",
-                code="participation_not_member",
-                extra={"fields": {"structure": ["Le médecin n'est pas membre de cette structure."]}},
-            )
+    _check_structure(professional=professional, mode=mode, structure=structure, start_date=start_date)
     self_declared = (
         actor is not None and professional.user_id is not None and professional.user_id == actor.pk
     )
@@ -103,17 +133,7 @@ def participation_declare(
             },
         )
     visibility = VisibilityMode(visibility)
-
-    overlapping_closed = professional.participations.filter(
-        end_date__isnull=False, end_date__gte=start_date
-    ).first()
-    if overlapping_closed is not None:
-        raise ParticipationConflict(
-            f"Une déclaration antérieure couvre déjà le {_fr(start_date)} "
-            f"(du {_fr(overlapping_closed.start_date)} au {_fr(overlapping_closed.end_date)}).",
-            extra={"fields": {"start_date": ["Choisissez une date postérieure."]}},
-        )
-    open_one = professional.participations.filter(end_date__isnull=True).first()
+    open_one = _open_declaration_before(professional=professional, start_date=start_date)
     values = {
         "mode": mode,
         "structure": structure,
@@ -123,12 +143,6 @@ def participation_declare(
         "consent_recorded_at": None if self_declared else consent_recorded_at,
     }
     replaced_id = closed_id = None
-    if open_one is not None and open_one.start_date > start_date:
-        raise ParticipationConflict(
-            f"La déclaration en cours commence le {_fr(open_one.start_date)} : "
-            "une nouvelle déclaration ne peut pas commencer avant.",
-            extra={"fields": {"start_date": [f"Choisissez le {_fr(open_one.start_date)} ou après."]}},
-        )
     if open_one is not None and open_one.start_date == start_date:
         participation = open_one
         for name, value in values.items():
@@ -137,11 +151,7 @@ def participation_declare(
         participation.save(update_fields=[*values.keys()])
         replaced_id = participation.pk
     else:
-        if open_one is not None:
-            open_one.end_date = start_date - dt.timedelta(days=1)
-            open_one.full_clean()
-            open_one.save(update_fields=["end_date"])
-            closed_id = open_one.pk
+        closed_id = _close_the_day_before(open_one, start_date)
         participation = SasParticipation(professional=professional, start_date=start_date, **values)
         participation.full_clean()
         participation.save()
@@ -156,14 +166,26 @@ def participation_declare(
             "accepts_surnumeraire": accepts_surnumeraire,
             "visibility": visibility.value,
             "start_date": start_date.isoformat(),
-            "consent_recorded_at": values["consent_recorded_at"].isoformat()
-            if values["consent_recorded_at"]
-            else None,
+            "consent_recorded_at": _iso(values["consent_recorded_at"]),
             "closed_participation_id": closed_id,
             "replaced_same_day": replaced_id is not None,
         },
     )
     return participation
+
+
+def _close_the_day_before(open_one: SasParticipation | None, start_date: dt.date) -> int | None:
+    """History is kept: the open declaration ends the day before the new one; its id."""
+    if open_one is None:
+        return None
+    open_one.end_date = start_date - dt.timedelta(days=1)
+    open_one.full_clean()
+    open_one.save(update_fields=["end_date"])
+    return open_one.pk
+
+
+def _iso(moment: dt.datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
 
 
 @transaction.atomic

@@ -35,6 +35,6 @@ class PlanningConfig(AppConfig):
             "planning-sources",
             {Role.ADMIN_PLATEFORME, Role.ADMIN_SAS, Role.COORDINATEUR_STRUCTURE},
         )
-        navigation.register("Mes disponibilités", "planning-availability", {Role.EFFECTEUR})
+        navigation.register("Mes disponibilités", "planning-availability", {Role.EFFECTEUR}, home=True)
         navigation.register("Règle des 2 h (membres)", "planning-structures", {Role.COORDINATEUR_STRUCTURE})
         register_step(20, "planning", seed_planning_demo)

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import random
 from datetime import datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.utils import timezone
 
-from cpts.models import Professional
+from cpts.selectors import professional_for_email_or_rpps, rpps_practising_in
 from demo_editor.agenda import free_slots, searchset
 from planning.connectors.base import FetchResult, ParsedSlot
 from planning.connectors.fhir_parse import content_hashes
@@ -26,6 +27,10 @@ from planning.services import (
     slots_ingest,
     source_create,
 )
+from sas_platform.identifiers import national_id_of_rpps
+
+if TYPE_CHECKING:  # type hints only
+    from cpts.models import Professional
 
 DEMO_SOURCE_NAME = "agenda-demo"
 DEMO_DEPARTEMENT = "13"
@@ -37,34 +42,24 @@ def _effecteur() -> Professional | None:
     from sas_platform.enums import Role
 
     demo_user = next(u for u in DEMO_USERS if u.role == Role.EFFECTEUR)
-    return (
-        Professional.objects.filter(user__email=demo_user.email).first()
-        or Professional.objects.filter(identifier_type="8", identifier=demo_user.rpps).first()
-    )
+    return professional_for_email_or_rpps(email=demo_user.email, rpps=demo_user.rpps)
 
 
 def _demo_rpps() -> list[str]:
     """Every GP of the 13 (médecine générale, SM54) but the demo effecteur, who declares availability
     on the platform instead. Nurses, physiotherapists and the like expose no SAS slots."""
     effecteur = _effecteur()
-    return sorted(
-        set(
-            Professional.objects.filter(
-                identifier_type="8",
-                specialty_code="SM54",
-                places__is_active=True,
-                places__commune__departement_id=DEMO_DEPARTEMENT,
-            )
-            .exclude(pk=effecteur.pk if effecteur else None)
-            .values_list("identifier", flat=True)
-        )
+    return rpps_practising_in(
+        departement_code=DEMO_DEPARTEMENT,
+        specialty_code="SM54",
+        exclude_pk=effecteur.pk if effecteur else None,
     )
 
 
 def _parsed(slot, raw_hash: str) -> ParsedSlot:
     return ParsedSlot(
         external_id=slot.id,
-        national_id=f"8{slot.rpps}",
+        national_id=national_id_of_rpps(slot.rpps),
         start=slot.start,
         end=slot.end,
         slot_types=slot.types,

@@ -83,6 +83,6 @@ def can_view_structure_rule(user, structure) -> bool:
     """Who sees a structure's members against the 2 h/week rule: those who manage it (its
     coordinators, SAS administrators of its territory, platform administrators; issue 3). A
     coordinator never sees another structure's members."""
-    from cpts.permissions import can_manage_structure
+    from cpts.selectors import can_manage_structure
 
     return can_manage_structure(user, structure)

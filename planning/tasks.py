@@ -7,6 +7,7 @@ source, editable in the admin) and the global ones registered in ``planning.apps
 from __future__ import annotations
 
 from celery import shared_task
+from django.db import transaction
 
 from planning import services
 
@@ -16,6 +17,12 @@ def source_poll(source_id: int, run_id: int | None = None) -> dict:
     """Poll one source for the next hours (its horizon) and ingest; returns the run's statistics."""
     run = services.source_poll(source_id=source_id, run_id=run_id)
     return {"run": run.pk, "status": run.status, **run.stats()}
+
+
+def source_poll_enqueue(*, source_id: int, run_id: int) -> None:
+    """Poll a source for a recorded run on a worker once the current transaction commits (STYLE.md 5):
+    called by the interfaces that request a run (page, API, ``poll_sources``)."""
+    transaction.on_commit(lambda: source_poll.delay(source_id, run_id))
 
 
 @shared_task(name="planning.tasks.release_expired_holds", time_limit=60)

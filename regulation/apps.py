@@ -12,9 +12,14 @@ class RegulationConfig(AppConfig):
         from sas_platform.demo import register_step
         from sas_platform.enums import Role
 
-        navigation.register("Prise d'appel", "regulation-pickup", {Role.ARM})
-        navigation.register("File d'attente", "regulation-queue", {Role.ARM, Role.REGULATEUR, Role.OSNP})
-        navigation.register("Demandes du SAS", "regulation-structure-requests", {Role.COORDINATEUR_STRUCTURE})
+        # ``home=True``: also a link of these roles' sections on the home page.
+        navigation.register("Prise d'appel", "regulation-pickup", {Role.ARM}, home=True)
+        navigation.register(
+            "File d'attente", "regulation-queue", {Role.ARM, Role.REGULATEUR, Role.OSNP}, home=True
+        )
+        navigation.register(
+            "Demandes du SAS", "regulation-structure-requests", {Role.COORDINATEUR_STRUCTURE}, home=True
+        )
         navigation.register("Mes gardes", "regulation-shifts-mine", {Role.REGULATEUR})
         navigation.register(
             "Tableau de bord du SAS", "regulation-dashboard", {Role.ADMIN_SAS, Role.ADMIN_PLATEFORME}
@@ -23,7 +28,7 @@ class RegulationConfig(AppConfig):
             "Gardes des régulateurs", "regulation-shifts-schedule", {Role.ADMIN_SAS, Role.ADMIN_PLATEFORME}
         )
         from regulation.web import home
-        from sas_platform.web.home import register_status
+        from sas_platform.navigation import register_status
 
         register_status(Role.ARM, home.arm_status)
         register_status(Role.REGULATEUR, home.regulateur_status)

@@ -170,6 +170,47 @@ class DashboardFigures:
         }
 
 
+def _calls_over_time(figures, dossiers, period: str, start, end, tz) -> None:
+    """Calls per hour of the day, and per day over a week or a month."""
+    for row in (
+        dossiers.annotate(hour=ExtractHour("picked_up_at", tzinfo=tz)).values("hour").annotate(n=Count("pk"))
+    ):
+        figures.calls_per_hour[row["hour"]] = row["n"]
+    if period != "jour":
+        per_day = dict(
+            dossiers.annotate(day=TruncDate("picked_up_at", tzinfo=tz))
+            .values("day")
+            .annotate(n=Count("pk"))
+            .values_list("day", "n")
+        )
+        first = start.date()
+        figures.calls_per_day = [
+            (first + dt.timedelta(days=i), per_day.get(first + dt.timedelta(days=i), 0))
+            for i in range((end.date() - first).days)
+        ]
+
+
+def _surnumeraire_figures(figures, codes, start, end) -> None:
+    """Surnuméraire requests of the period: how many, answer times, by status."""
+    requests = SurnumeraireRequest.objects.filter(
+        dossier__territory_id__in=codes, asked_at__gte=start, asked_at__lt=end
+    )
+    answered = Q(status__in=[RequestStatus.ACCEPTED, RequestStatus.REFUSED], answered_at__isnull=False)
+    answer = EpochSeconds(F("answered_at") - F("asked_at"))
+    request_totals = requests.aggregate(
+        n=Count("pk"),
+        median=Percentile(answer, 0.5, filter=answered),
+        p90=Percentile(answer, 0.9, filter=answered),
+        **{f"s_{code}": Count("pk", filter=Q(status=code)) for code in RequestStatus.values},
+    )
+    figures.surnumeraire_requests = request_totals["n"]
+    figures.surnumeraire_answer_median_s = request_totals["median"]
+    figures.surnumeraire_answer_p90_s = request_totals["p90"]
+    figures.surnumeraire_by_status = [
+        (code, label, request_totals[f"s_{code}"]) for code, label in RequestStatus.choices
+    ]
+
+
 def dashboard_figures(*, territory_codes, period: str, day: dt.date) -> DashboardFigures:
     """The dashboard of ``territory_codes`` for the period containing ``day``: 6 queries."""
     period = period if period in PERIODS else "jour"
@@ -205,22 +246,7 @@ def dashboard_figures(*, territory_codes, period: str, day: dt.date) -> Dashboar
     figures.pickup_median_s, figures.pickup_p90_s = totals["pickup_median"], totals["pickup_p90"]
     figures.needing_appointment, figures.appointment_within_48h = totals["needing"], totals["within_48h"]
 
-    for row in (
-        dossiers.annotate(hour=ExtractHour("picked_up_at", tzinfo=tz)).values("hour").annotate(n=Count("pk"))
-    ):
-        figures.calls_per_hour[row["hour"]] = row["n"]
-    if period != "jour":
-        per_day = dict(
-            dossiers.annotate(day=TruncDate("picked_up_at", tzinfo=tz))
-            .values("day")
-            .annotate(n=Count("pk"))
-            .values_list("day", "n")
-        )
-        first = start.date()
-        figures.calls_per_day = [
-            (first + dt.timedelta(days=i), per_day.get(first + dt.timedelta(days=i), 0))
-            for i in range((end.date() - first).days)
-        ]
+    _calls_over_time(figures, dossiers, period, start, end, tz)
 
     results = dict(
         dossiers.exclude(orientation_result="")
@@ -242,21 +268,5 @@ def dashboard_figures(*, territory_codes, period: str, day: dt.date) -> Dashboar
         status__in=OBTAINED, start__isnull=False, dossier__decided_at__isnull=False
     ).aggregate(median=Percentile(EpochSeconds(F("start") - F("dossier__decided_at")), 0.5))["median"]
 
-    requests = SurnumeraireRequest.objects.filter(
-        dossier__territory_id__in=codes, asked_at__gte=start, asked_at__lt=end
-    )
-    answered = Q(status__in=[RequestStatus.ACCEPTED, RequestStatus.REFUSED], answered_at__isnull=False)
-    answer = EpochSeconds(F("answered_at") - F("asked_at"))
-    request_totals = requests.aggregate(
-        n=Count("pk"),
-        median=Percentile(answer, 0.5, filter=answered),
-        p90=Percentile(answer, 0.9, filter=answered),
-        **{f"s_{code}": Count("pk", filter=Q(status=code)) for code in RequestStatus.values},
-    )
-    figures.surnumeraire_requests = request_totals["n"]
-    figures.surnumeraire_answer_median_s = request_totals["median"]
-    figures.surnumeraire_answer_p90_s = request_totals["p90"]
-    figures.surnumeraire_by_status = [
-        (code, label, request_totals[f"s_{code}"]) for code, label in RequestStatus.choices
-    ]
+    _surnumeraire_figures(figures, codes, start, end)
     return figures

@@ -76,7 +76,7 @@ def can_answer_structure_request(user, request) -> bool:
         and user.is_authenticated
         and user.has_role(Role.COORDINATEUR_STRUCTURE)
     ):
-        from cpts.permissions import can_manage_structure
+        from cpts.selectors import can_manage_structure
 
         if can_manage_structure(user, request.structure):
             return True

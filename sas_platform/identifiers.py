@@ -24,11 +24,60 @@ def _compact(value: object) -> str:
     return _SEPARATORS.sub("", str(value or "")).upper()
 
 
+# --- National identifier of a professional (IDNPS) -------------------------------------------
+#: The national identifier (``urn:oid:1.2.250.1.71.4.2.1``, sas-ig "IDNPS") is a type prefix then the
+#: number: ``8`` + RPPS (11 digits) or ``0`` + ADELI (9 characters). Written once, here.
+RPPS_PREFIX = "8"
+ADELI_PREFIX = "0"
+
+
+def national_id_of_rpps(rpps: str) -> str:
+    """``8`` + RPPS."""
+    return f"{RPPS_PREFIX}{rpps}"
+
+
+def national_id_normalize(value: object) -> str:
+    """A national identifier as sas-ig writes it: a bare 11-digit RPPS gets its ``8``; anything else
+    is returned stripped, unjudged (``10003384327`` → ``810003384327``)."""
+    text = str(value or "").strip()
+    if len(text) == 11 and text.isdigit():
+        return national_id_of_rpps(text)
+    return text
+
+
+def rpps_of_national_id(value: object) -> str:
+    """The RPPS of ``8`` + RPPS (12 characters); any other value stripped, unchanged."""
+    text = str(value or "").strip()
+    return text[1:] if len(text) == 12 and text.startswith(RPPS_PREFIX) else text
+
+
+def national_id_split(value: object, *, strict: bool = True) -> tuple[str, str] | None:
+    """``(type, number)`` of a national identifier, ``None`` when it is not one.
+
+    ``8`` + 11 digits → (``8``, RPPS); a bare 11-digit RPPS → (``8``, RPPS); ``0`` + 9 characters →
+    (``0``, ADELI). With ``strict=False`` (a search by identifier, where an unknown number simply
+    finds nothing) any ``8`` or ``0`` followed by letters or digits is split without checking its
+    length, as given (no upper-casing)."""
+    text = str(value or "").strip()
+    if len(text) == 11 and text.isdigit():
+        return RPPS_PREFIX, text
+    if not strict:
+        if len(text) >= 2 and text[0] in (RPPS_PREFIX, ADELI_PREFIX) and text[1:].isalnum():
+            return text[0], text[1:]
+        return None
+    text = text.upper()
+    if len(text) == 12 and text.startswith(RPPS_PREFIX) and text[1:].isdigit():
+        return RPPS_PREFIX, text[1:]
+    if len(text) == 10 and text.startswith(ADELI_PREFIX):
+        return ADELI_PREFIX, text[1:]
+    return None
+
+
 # --- RPPS -----------------------------------------------------------------------------------
 def normalize_rpps(value: object) -> str:
     """Digits of an RPPS, dropping the national-identifier prefix ``8`` (``8`` + 11 digits)."""
     compact = _compact(value)
-    if len(compact) == 12 and compact.startswith("8"):
+    if len(compact) == 12 and compact.startswith(RPPS_PREFIX):
         compact = compact[1:]
     return compact
 
@@ -59,7 +108,7 @@ def validate_rpps(value: object) -> None:
 def normalize_adeli(value: object) -> str:
     """Digits of an ADELI number, dropping the national-identifier prefix ``0`` (10 digits)."""
     compact = _compact(value)
-    if len(compact) == 10 and compact.startswith("0"):
+    if len(compact) == 10 and compact.startswith(ADELI_PREFIX):
         compact = compact[1:]
     return compact
 

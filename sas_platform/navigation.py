@@ -1,11 +1,15 @@
 """Navigation by role: apps register their entries, the base template shows the allowed ones.
 
 An entry is shown when the user holds one of its roles (or any role when ``roles`` is empty).
-Apps register in their ``AppConfig.ready()``; the order of registration is the menu order.
+Apps register in their ``AppConfig.ready()``; the order of registration is the menu order. An
+entry registered with ``home=True`` is also a link of its roles' sections on the home page
+(:func:`home_links_for`): the kernel never names another app's pages. An app may also say
+what a role's home section shows now (:func:`register_status`, a provider reading its own selectors).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
@@ -18,6 +22,7 @@ class NavItem:
     label: str
     url_name: str
     roles: frozenset[str] = frozenset()
+    home: bool = False
 
     def url(self) -> str | None:
         try:
@@ -29,10 +34,17 @@ class NavItem:
 _REGISTRY: list[NavItem] = []
 
 
-def register(label: str, url_name: str, roles: set[Role] | frozenset[Role] = frozenset()) -> None:
-    item = NavItem(label=label, url_name=url_name, roles=frozenset(str(r) for r in roles))
+def register(
+    label: str, url_name: str, roles: set[Role] | frozenset[Role] = frozenset(), *, home: bool = False
+) -> None:
+    item = NavItem(label=label, url_name=url_name, roles=frozenset(str(r) for r in roles), home=home)
     if item not in _REGISTRY:
         _REGISTRY.append(item)
+
+
+def home_links_for(role: str) -> list[tuple[str, str]]:
+    """(label, URL name) of the entries registered with ``home=True`` for ``role``, in menu order."""
+    return [(item.label, item.url_name) for item in _REGISTRY if item.home and str(role) in item.roles]
 
 
 def items_for(user) -> list[dict]:
@@ -48,3 +60,27 @@ def items_for(user) -> list[dict]:
         if url:
             result.append({"label": item.label, "url": url, "url_name": item.url_name})
     return result
+
+
+# --- What a role's home section says now (apps register a provider) ---------------------------
+@dataclass(frozen=True)
+class HomeStatus:
+    """What a role's section says now, read from data. ``count`` 0 shows the section's empty state."""
+
+    message: str
+    count: int | None = None
+    level: str = "info"  # "info" | "warning" | "success": DSFR notice/badge flavour
+
+
+StatusProvider = Callable[..., "HomeStatus | None"]
+_STATUS_PROVIDERS: dict[str, StatusProvider] = {}
+
+
+def register_status(role: Role | str, provider: StatusProvider) -> None:
+    """Let an app say what a role's section shows (``provider(user=...)``; ``None``: the empty state)."""
+    _STATUS_PROVIDERS[str(role)] = provider
+
+
+def status_for(role: Role | str, user) -> HomeStatus | None:
+    provider = _STATUS_PROVIDERS.get(str(role))
+    return provider(user=user) if provider is not None else None

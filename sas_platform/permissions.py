@@ -32,13 +32,6 @@ def can_work_regulation_desk(user: User) -> bool:
     )
 
 
-def can_view_remuneration(user: User) -> bool:
-    """CPAM and ARS agents, and SAS administrators, see payment facts (DOMAIN.md §7)."""
-    return user.is_authenticated and user.has_role(
-        Role.AGENT_CPAM, Role.AGENT_ARS, Role.ADMIN_SAS, Role.ADMIN_PLATEFORME
-    )
-
-
 def can_administer_territory(user: User, departement: Departement | str) -> bool:
     """SAS administrators in their territories; platform administrators everywhere."""
     if is_platform_admin(user):

@@ -147,19 +147,7 @@ _COMMUNE_FIELDS = (
 )
 
 
-@transaction.atomic
-def geography_load(
-    *,
-    directory: Path = GEO_DATA_DIR,
-    departements: set[str] | None = None,
-    progress: ProgressCallback | None = None,
-) -> GeographyStats:
-    """Load régions, départements and communes from the reference CSV files (idempotent).
-
-    A second run with the same files changes nothing (``communes_unchanged`` counts them).
-    ``departements`` limits the communes to those départements (used by browser tests).
-    """
-    stats = GeographyStats()
+def _regions_and_departements_load(directory: Path, stats: GeographyStats) -> None:
     with (directory / "regions.csv").open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
             Region.objects.update_or_create(
@@ -180,6 +168,58 @@ def geography_load(
             )
             stats.departements += 1
 
+
+def _postal_codes_and_former_names_load(
+    rows: dict, former: dict, departements: set[str] | None, stats: GeographyStats
+) -> None:
+    """Postal codes (added, stale ones deleted) and former names of the loaded communes."""
+    loaded = set(Commune.objects.values_list("insee_code", flat=True))
+    wanted_postal = {
+        (code, row.insee_code)
+        for row in rows.values()
+        if row.insee_code in loaded
+        for code in row.postal_codes
+    }
+    postal_qs = PostalCode.objects.all()
+    if departements:
+        postal_qs = postal_qs.filter(commune__departement_id__in=departements)
+    have_postal = set(postal_qs.values_list("code", "commune_id"))
+    PostalCode.objects.bulk_create(
+        [PostalCode(code=code, commune_id=insee) for code, insee in sorted(wanted_postal - have_postal)],
+        batch_size=5000,
+    )
+    stale = have_postal - wanted_postal
+    for code, insee in stale:
+        PostalCode.objects.filter(code=code, commune_id=insee).delete()
+    stats.postal_codes_created = len(wanted_postal - have_postal)
+    stats.postal_codes_deleted = len(stale)
+
+    have_names = set(CommuneName.objects.values_list("commune_id", "name"))
+    new_names = [
+        CommuneName(commune_id=insee, name=name, search_name=search_key(name))
+        for insee, names in former.items()
+        if insee in loaded and insee in rows
+        for name in sorted(names)
+        if (insee, name) not in have_names and name != rows[insee].name
+    ]
+    CommuneName.objects.bulk_create(new_names, batch_size=5000)
+    stats.former_names_created = len(new_names)
+
+
+@transaction.atomic
+def geography_load(
+    *,
+    directory: Path = GEO_DATA_DIR,
+    departements: set[str] | None = None,
+    progress: ProgressCallback | None = None,
+) -> GeographyStats:
+    """Load régions, départements and communes from the reference CSV files (idempotent).
+
+    A second run with the same files changes nothing (``communes_unchanged`` counts them).
+    ``departements`` limits the communes to those départements (used by browser tests).
+    """
+    stats = GeographyStats()
+    _regions_and_departements_load(directory, stats)
     rows, former, skipped = _read_communes(directory / "communes.csv")
     if departements:
         rows = {code: row for code, row in rows.items() if row.departement_code in departements}
@@ -224,37 +264,7 @@ def geography_load(
     Commune.objects.bulk_create([c for c in to_create if c.parent_id is not None], batch_size=2000)
     Commune.objects.bulk_update(to_update, list(_COMMUNE_FIELDS), batch_size=2000)
 
-    loaded = set(Commune.objects.values_list("insee_code", flat=True))
-    wanted_postal = {
-        (code, row.insee_code)
-        for row in rows.values()
-        if row.insee_code in loaded
-        for code in row.postal_codes
-    }
-    postal_qs = PostalCode.objects.all()
-    if departements:
-        postal_qs = postal_qs.filter(commune__departement_id__in=departements)
-    have_postal = set(postal_qs.values_list("code", "commune_id"))
-    PostalCode.objects.bulk_create(
-        [PostalCode(code=code, commune_id=insee) for code, insee in sorted(wanted_postal - have_postal)],
-        batch_size=5000,
-    )
-    stale = have_postal - wanted_postal
-    for code, insee in stale:
-        PostalCode.objects.filter(code=code, commune_id=insee).delete()
-    stats.postal_codes_created = len(wanted_postal - have_postal)
-    stats.postal_codes_deleted = len(stale)
-
-    have_names = set(CommuneName.objects.values_list("commune_id", "name"))
-    new_names = [
-        CommuneName(commune_id=insee, name=name, search_name=search_key(name))
-        for insee, names in former.items()
-        if insee in loaded and insee in rows
-        for name in sorted(names)
-        if (insee, name) not in have_names and name != rows[insee].name
-    ]
-    CommuneName.objects.bulk_create(new_names, batch_size=5000)
-    stats.former_names_created = len(new_names)
+    _postal_codes_and_former_names_load(rows, former, departements, stats)
     if stats.communes_created or stats.communes_updated:
         audit_event_write(event_type=AuditEventType.GEOGRAPHY_LOADED, actor=None, params=stats.as_dict())
     return stats

@@ -42,10 +42,10 @@ def import_run_create(
     file_name: str,
     file_path: str,
     actor,
-    enqueue: bool = True,
     full_extract: bool = False,
 ) -> ImportRun:
-    """Record a pending import; with ``enqueue``, the Celery task starts after commit (STYLE.md 5).
+    """Record a pending import. The interface that asks for it starts the work
+    (:func:`cpts.tasks.import_run_enqueue`, after commit; a command runs it in its own process).
 
     ``full_extract`` (RPPS only): the file is a complete extract, places it no longer lists are
     marked inactive."""
@@ -69,17 +69,14 @@ def import_run_create(
         obj=run,
         params={"kind": run.kind, "file_name": run.file_name, "full_extract": run.full_extract},
     )
-    if enqueue:
-        from cpts.tasks import import_run_task
-
-        transaction.on_commit(lambda: import_run_task.delay(run.pk))
     return run
 
 
 def import_run_create_from_upload(
     *, kind: str, uploaded_file, actor, full_extract: bool = False
 ) -> ImportRun:
-    """Store an uploaded file (streamed by chunks) and start its import."""
+    """Store an uploaded file (streamed by chunks) and record its import (pending: the caller
+    enqueues it, :func:`cpts.tasks.import_run_enqueue`)."""
     _check_full_extract(kind=kind, full_extract=full_extract)
     name = Path(uploaded_file.name).name
     target = upload_directory() / f"{uuid.uuid4().hex}-{name}"

@@ -14,7 +14,7 @@ from django.utils.formats import date_format
 
 from cpts import selectors
 from cpts.enums import ParticipationStatus
-from sas_platform.web.home import HomeStatus
+from sas_platform.navigation import HomeStatus
 
 
 def participating_since(*, professional, current) -> dt.date:

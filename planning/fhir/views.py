@@ -30,16 +30,21 @@ from django.urls import reverse
 from django.utils import timezone
 
 from planning import permissions, selectors
-from planning.fhir.resources import PRACTITIONER_SYSTEM, searchset_bundle
+from planning.fhir.resources import searchset_bundle
+from planning.selectors.fhir import (
+    DEFAULT_COUNT,
+    IDENTIFIER_PARAM,
+    INCLUDES,
+    ITERATE_INCLUDES,
+    MAX_COUNT,
+    MAX_IDENTIFIERS,
+    PRACTITIONER_SYSTEM,
+)
 from sas_platform.fhir_http import fhir_methods
+from sas_platform.identifiers import national_id_split
 
 FHIR_JSON = "application/fhir+json"
-IDENTIFIER_PARAM = "schedule.actor:Practitioner.identifier"
-MAX_IDENTIFIERS = 25
 MAX_WINDOW = timedelta(days=31)
-DEFAULT_COUNT, MAX_COUNT = 100, 1000
-INCLUDES = {"Slot:schedule", "Slot:service-type-reference"}
-ITERATE_INCLUDES = {"Schedule:actor", "HealthcareService:organization"}
 KNOWN = {"start", "status", IDENTIFIER_PARAM, "_include", "_include:iterate", "_count", "_page", "_format"}
 
 
@@ -125,12 +130,10 @@ def _national_ids(values: list[str]) -> list[tuple[str, str]]:
             raise _BadRequest(
                 f"{IDENTIFIER_PARAM} : système « {system} » inconnu ({PRACTITIONER_SYSTEM} attendu)."
             )
-        if len(value) == 11 and value.isdigit():
-            found.append(("8", value))
-        elif len(value) >= 2 and value[0] in "08" and value[1:].isalnum():
-            found.append((value[0], value[1:]))
-        else:
+        split = national_id_split(value, strict=False)
+        if split is None:
             raise _BadRequest(f"{IDENTIFIER_PARAM} : identifiant « {value} » invalide (8 + RPPS attendu).")
+        found.append(split)
     return sorted(set(found))
 
 

@@ -6,64 +6,63 @@ between professionals; default radius and widening per département; explained t
 A package split by theme (STYLE.md: past ~400 lines); everything importable from
 ``planning.selectors`` before stays importable here (except the per-process cache itself, which
 lives in ``source_cache``). Submodules: ``search`` (the 48 h search), ``candidates`` (its SQL),
-``source_cache``, ``slots`` (appointment feedback), ``declared``, ``sources``, ``fhir``.
+``ranking`` (the search's ranking and explanation, pure functions), ``source_cache``, ``slots``
+(appointment feedback), ``declared``, ``sources``, ``fhir``.
 """
 
 from __future__ import annotations
 
 from planning.selectors.candidates import (
-    _JSON_COLUMNS,
-    _SQL_TEMPLATE,
-    COMMUNE_COLUMNS,
+    CANDIDATES_SQL,
     KM_PER_DEGREE,
-    PLACE_COLUMNS,
-    PROFESSIONAL_COLUMNS,
     ROTATION_DAYS,
     SLOT_COLUMNS,
-    _candidates,
-    _candidates_queryset,
-    _candidates_sql,
-    _instance,
-    _slot_from_row,
+    candidate_rows,
+    candidates_queryset,
+    candidates_sql,
+    slot_from_row,
 )
 from planning.selectors.declared import (
     TWO_HOURS,
-    _declared_hours,
-    _week_bounds,
     availability_occurrences,
     declared_availabilities_of,
+    declared_hours,
     declared_hours_by_professional,
     declared_hours_per_week,
     interfaced_rpps,
     meets_two_hours_rule,
+    week_bounds,
 )
 from planning.selectors.fhir import (
     fhir_consumer_authenticate,
     owned_slots_for_fhir,
 )
-from planning.selectors.search import (
-    DECLARED_SOURCE_NAME,
+from planning.selectors.ranking import (
     MAX_RADIUS_KM,
-    MAX_WINDOW,
     MIN_RESULTS,
     WEEKDAYS_SHORT,
+    modality_masks_for,
+    rank,
+    rank_reason,
+    rotation_salt,
+    search_input_validate,
+)
+from planning.selectors.search import (
+    DECLARED_SOURCE_NAME,
+    MAX_WINDOW,
     SlotSearchResult,
-    _km,
-    _rotation_salt,
-    _validate,
     commune_nearest,
     slots_search,
 )
 from planning.selectors.slots import (
-    _rpps_of,
     agenda_source_authenticate,
     slot_find_for_appointment,
     slot_last_seen_at,
 )
 from planning.selectors.source_cache import (
-    _excluded_source_ids,
-    _sources_metadata,
+    excluded_source_ids,
     sources_cache_clear,
+    sources_metadata,
 )
 from planning.selectors.sources import (
     source_last_runs,
@@ -73,52 +72,48 @@ from planning.selectors.sources import (
 from planning.selectors.structure_rule import StructureRule, structure_rule, week_verdict
 
 __all__ = [
-    "COMMUNE_COLUMNS",
+    "CANDIDATES_SQL",
     "DECLARED_SOURCE_NAME",
     "KM_PER_DEGREE",
     "MAX_RADIUS_KM",
     "MAX_WINDOW",
     "MIN_RESULTS",
-    "PLACE_COLUMNS",
-    "PROFESSIONAL_COLUMNS",
     "ROTATION_DAYS",
     "SLOT_COLUMNS",
     "TWO_HOURS",
     "WEEKDAYS_SHORT",
-    "_JSON_COLUMNS",
-    "_SQL_TEMPLATE",
     "SlotSearchResult",
     "StructureRule",
-    "_candidates",
-    "_candidates_queryset",
-    "_candidates_sql",
-    "_declared_hours",
-    "_excluded_source_ids",
-    "_instance",
-    "_km",
-    "_rotation_salt",
-    "_rpps_of",
-    "_slot_from_row",
-    "_sources_metadata",
-    "_validate",
-    "_week_bounds",
     "agenda_source_authenticate",
     "availability_occurrences",
+    "candidate_rows",
+    "candidates_queryset",
+    "candidates_sql",
     "commune_nearest",
     "declared_availabilities_of",
+    "declared_hours",
     "declared_hours_by_professional",
     "declared_hours_per_week",
+    "excluded_source_ids",
     "fhir_consumer_authenticate",
     "interfaced_rpps",
     "meets_two_hours_rule",
+    "modality_masks_for",
     "owned_slots_for_fhir",
+    "rank",
+    "rank_reason",
+    "rotation_salt",
+    "search_input_validate",
     "slot_find_for_appointment",
+    "slot_from_row",
     "slot_last_seen_at",
     "slots_search",
     "source_last_runs",
     "source_runs_of",
     "sources_cache_clear",
+    "sources_metadata",
     "sources_visible_to",
     "structure_rule",
+    "week_bounds",
     "week_verdict",
 ]

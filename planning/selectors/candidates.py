@@ -7,15 +7,14 @@ import math
 from datetime import timedelta
 from functools import lru_cache
 
-from django.db import DEFAULT_DB_ALIAS, connection
+from django.db import connection
 from django.db.models import ExpressionWrapper, F, FloatField, OuterRef, Q, Subquery, Value
-from django.db.models.base import ModelState
 
-from cpts.models import PracticePlace, Professional
+from cpts.selectors import DISPLAY_NAMES, display_objects, display_sql
 from planning.enums import SlotStatus
 from planning.models import AgendaSource, Slot
 from sas_platform.geo import EARTH_RADIUS_KM, bounding_box
-from sas_platform.models import Commune
+from sas_platform.sql import instance_from_row
 
 KM_PER_DEGREE = EARTH_RADIUS_KM * math.pi / 180
 ROTATION_DAYS = 7
@@ -41,20 +40,9 @@ SLOT_COLUMNS = (
     "status",
     "held_until",
 )
-PROFESSIONAL_COLUMNS = (
-    "id",
-    "identifier_type",
-    "identifier",
-    "civility",
-    "last_name",
-    "first_name",
-    "specialty_code",
-)
-PLACE_COLUMNS = ("id", "name", "address", "postal_code", "commune_id", "phone")
-COMMUNE_COLUMNS = ("insee_code", "name", "departement_id")
 
 
-def _candidates_queryset(
+def candidates_queryset(
     *,
     latitude,
     longitude,
@@ -109,25 +97,21 @@ def _candidates_queryset(
         qs = qs.annotate(recent_booked_at=Subquery(recent))
         columns = [
             *SLOT_COLUMNS,
-            *(f"professional__{c}" for c in PROFESSIONAL_COLUMNS),
-            *(f"place__{c}" for c in PLACE_COLUMNS),
-            *(f"place__commune__{c}" for c in COMMUNE_COLUMNS),
+            *DISPLAY_NAMES,
             "recent_booked_at",
             "d2",
         ]
     return qs.order_by("start", "d2", "id").values(*columns)[:fetch]
 
 
-_SQL_TEMPLATE = """
-SELECT {slot_columns}, {professional_columns}, {place_columns}, {commune_columns},
+CANDIDATES_SQL = """
+SELECT {slot_columns}, {display_columns},
        (SELECT b.booked_at FROM {slot} b
          WHERE b.status = 'booked' AND b.professional_id = s.professional_id AND b.booked_at >= %(since)s
          ORDER BY b.booked_at DESC LIMIT 1) AS recent_booked_at,
        {d2} AS d2
   FROM {slot} s
-  JOIN {professional} p ON p.id = s.professional_id
-  LEFT JOIN {place} pl ON pl.id = s.place_id
-  LEFT JOIN {commune} c ON c.insee_code = pl.commune_id
+  {display_joins}
  WHERE s.status IN ('free', 'held')
    AND s.start >= %(start)s AND s.start < %(end)s
    AND s.latitude >= %(min_lat)s AND s.latitude <= %(max_lat)s
@@ -140,8 +124,8 @@ SELECT {slot_columns}, {professional_columns}, {place_columns}, {commune_columns
 
 
 @lru_cache(maxsize=16)
-def _candidates_sql(*, excluded: bool, masks: bool, specialty: bool) -> tuple[str, tuple[str, ...]]:
-    """The PostgreSQL text of :func:`_candidates_queryset` (display variant) for one shape of filters,
+def candidates_sql(*, excluded: bool, masks: bool, specialty: bool) -> tuple[str, tuple[str, ...]]:
+    """The PostgreSQL text of :func:`candidates_queryset` (display variant) for one shape of filters,
     built once: the ORM's query building and compiling cost more than the query itself. Returns the
     SQL and the names of its columns (``values()`` keys). ``tests/planning`` checks both agree."""
     d_lat, d_lon = "((s.latitude - %(lat)s) * %(k_lat)s)", "((s.longitude - %(lon)s) * %(k_lon)s)"
@@ -153,40 +137,32 @@ def _candidates_sql(*, excluded: bool, masks: bool, specialty: bool) -> tuple[st
         extra += "\n   AND s.modality_mask = ANY(%(masks)s)"
     if specialty:
         extra += "\n   AND s.specialty_codes LIKE %(specialty)s"
-    sql = _SQL_TEMPLATE.format(
+    display_columns, display_joins = display_sql(
+        professional_id="s.professional_id", place_id="s.place_id"
+    )  # the directory's tables, named by cpts
+    sql = CANDIDATES_SQL.format(
         slot=Slot._meta.db_table,
-        professional=Professional._meta.db_table,
-        place=PracticePlace._meta.db_table,
-        commune=Commune._meta.db_table,
         slot_columns=", ".join(f's."{c}"' for c in SLOT_COLUMNS),
-        professional_columns=", ".join(f'p."{c}"' for c in PROFESSIONAL_COLUMNS),
-        place_columns=", ".join(f'pl."{c}"' for c in PLACE_COLUMNS),
-        commune_columns=", ".join(f'c."{c}"' for c in COMMUNE_COLUMNS),
+        display_columns=display_columns,
+        display_joins=display_joins,
         d2=d2,
         extra=extra,
     )
-    names = (
-        *SLOT_COLUMNS,
-        *(f"professional__{c}" for c in PROFESSIONAL_COLUMNS),
-        *(f"place__{c}" for c in PLACE_COLUMNS),
-        *(f"place__commune__{c}" for c in COMMUNE_COLUMNS),
-        "recent_booked_at",
-        "d2",
-    )
+    names = (*SLOT_COLUMNS, *DISPLAY_NAMES, "recent_booked_at", "d2")
     return sql, names
 
 
 _JSON_COLUMNS = ("slot_types", "modalities")
 
 
-def _candidates(**kwargs) -> list[dict]:
+def candidate_rows(**kwargs) -> list[dict]:
     """Candidate rows with their display columns: written SQL on PostgreSQL, the ORM elsewhere."""
     if connection.vendor != "postgresql":
-        return list(_candidates_queryset(**kwargs))
+        return list(candidates_queryset(**kwargs))
     latitude, longitude, radius_km = kwargs["latitude"], kwargs["longitude"], kwargs["radius_km"]
     min_lat, max_lat, min_lon, max_lon = bounding_box(latitude, longitude, radius_km)
     specialty = kwargs["specialty_code"]
-    sql, names = _candidates_sql(
+    sql, names = candidates_sql(
         excluded=bool(kwargs["excluded_source_ids"]),
         masks=kwargs["modality_masks"] is not None,
         specialty=bool(specialty),
@@ -220,31 +196,10 @@ def _candidates(**kwargs) -> list[dict]:
     return rows
 
 
-def _instance(model, prefix: str, columns: tuple[str, ...], row: dict):
-    """A model instance from a row, as if fetched (other fields deferred, loaded on access).
-
-    Built as unpickling does (``__new__`` and ``__dict__``): ``Model.__init__`` for 200 objects cost
-    more than the search's SQL."""
-    obj = model.__new__(model)
-    obj._state = ModelState()
-    obj._state.adding, obj._state.db = False, DEFAULT_DB_ALIAS
-    obj.__dict__.update({name: row[f"{prefix}{name}"] for name in columns})
-    return obj
-
-
-def _slot_from_row(row: dict, sources: dict[int, AgendaSource]) -> Slot:
-    slot = _instance(Slot, "", SLOT_COLUMNS, row)
+def slot_from_row(row: dict, sources: dict[int, AgendaSource]) -> Slot:
+    slot = instance_from_row(Slot, "", SLOT_COLUMNS, row)
     cache = slot._state.fields_cache
-    cache["professional"] = _instance(Professional, "professional__", PROFESSIONAL_COLUMNS, row)
-    if row["place_id"] is None:
-        cache["place"] = None
-    else:
-        place = cache["place"] = _instance(PracticePlace, "place__", PLACE_COLUMNS, row)
-        place._state.fields_cache["commune"] = (
-            _instance(Commune, "place__commune__", COMMUNE_COLUMNS, row)
-            if row["place__commune_id"] is not None
-            else None
-        )
+    cache["professional"], cache["place"] = display_objects(row)
     if slot.source_id in sources:
         cache["source"] = sources[slot.source_id]  # already loaded: no join, no second copy
     return slot

@@ -42,15 +42,15 @@ def availability_occurrences(
 TWO_HOURS = Decimal(2)
 
 
-def _week_bounds(week_start: date) -> tuple[datetime, datetime]:
+def week_bounds(week_start: date) -> tuple[datetime, datetime]:
     begin = timezone.make_aware(datetime.combine(week_start, time.min))
     return begin, timezone.make_aware(datetime.combine(week_start + timedelta(days=7), time.min))
 
 
-def _declared_hours(blocks, week_start: date) -> Decimal:
+def declared_hours(blocks, week_start: date) -> Decimal:
     """The union of the week's occurrences: overlapping blocks (Monday 18–20 and 19–21, declared
     before overlaps were refused) count once, 3 h (``policies.union_seconds``)."""
-    begin, finish = _week_bounds(week_start)
+    begin, finish = week_bounds(week_start)
     occurrences = [
         occurrence
         for block in blocks
@@ -64,7 +64,7 @@ def declared_hours_per_week(*, professional, week_start: date) -> Decimal:
     """Hours of availability the professional declared on the platform for the week beginning
     ``week_start`` (DOMAIN.md §4: condition 1, "at least 2 hours of availability per week")."""
     blocks = DeclaredAvailability.objects.filter(professional=professional, is_active=True)
-    return _declared_hours(blocks, week_start)
+    return declared_hours(blocks, week_start)
 
 
 def declared_hours_by_professional(*, professional_ids, week_starts: list[date]) -> dict[int, list[Decimal]]:
@@ -74,7 +74,7 @@ def declared_hours_by_professional(*, professional_ids, week_starts: list[date])
     blocks: dict[int, list[DeclaredAvailability]] = {pk: [] for pk in ids}
     for block in DeclaredAvailability.objects.filter(professional_id__in=ids, is_active=True):
         blocks[block.professional_id].append(block)
-    return {pk: [_declared_hours(own, week) for week in week_starts] for pk, own in blocks.items()}
+    return {pk: [declared_hours(own, week) for week in week_starts] for pk, own in blocks.items()}
 
 
 def meets_two_hours_rule(*, professional, week_start: date) -> bool:

@@ -8,7 +8,27 @@ from django.db.models import Q
 from django.utils import timezone
 
 from planning.enums import SlotStatus
+from planning.fhir.resources import PRACTITIONER_SYSTEM
 from planning.models import Slot
+
+#: What ``GET /fhir/r4/Slot`` accepts: ``planning.fhir.views`` applies it, the platform's
+#: CapabilityStatement (``regulation.fhir.capability``) publishes it.
+IDENTIFIER_PARAM = "schedule.actor:Practitioner.identifier"
+MAX_IDENTIFIERS = 25
+DEFAULT_COUNT, MAX_COUNT = 100, 1000
+INCLUDES = {"Slot:schedule", "Slot:service-type-reference"}
+ITERATE_INCLUDES = {"Schedule:actor", "HealthcareService:organization"}
+__all__ = [
+    "DEFAULT_COUNT",
+    "IDENTIFIER_PARAM",
+    "INCLUDES",
+    "ITERATE_INCLUDES",
+    "MAX_COUNT",
+    "MAX_IDENTIFIERS",
+    "PRACTITIONER_SYSTEM",
+    "fhir_consumer_authenticate",
+    "owned_slots_for_fhir",
+]
 
 
 # --- FHIR R4 Slot search of the slots the platform owns (issue 4 §7, INT_R01 / INT_R04) ------------

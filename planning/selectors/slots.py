@@ -8,11 +8,7 @@ from datetime import datetime
 
 from planning.enums import SlotStatus
 from planning.models import AgendaSource, Slot, SourceCoverage
-
-
-def _rpps_of(value: str) -> str:
-    value = (value or "").strip()
-    return value[1:] if len(value) == 12 and value.startswith("8") else value
+from sas_platform.identifiers import RPPS_PREFIX, rpps_of_national_id
 
 
 def slot_find_for_appointment(*, rpps: str, start: datetime, reference: str | None = None) -> Slot | None:
@@ -21,7 +17,9 @@ def slot_find_for_appointment(*, rpps: str, start: datetime, reference: str | No
     ``reference``, then any held slot, then a free one, then a gone one."""
     candidates = list(
         Slot.objects.select_related("source", "professional").filter(
-            professional__identifier_type="8", professional__identifier=_rpps_of(rpps), start=start
+            professional__identifier_type=RPPS_PREFIX,
+            professional__identifier=rpps_of_national_id(rpps),
+            start=start,
         )
     )
     if not candidates:

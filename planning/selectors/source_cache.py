@@ -20,7 +20,7 @@ def sources_cache_clear() -> None:
     _sources_cache = (-math.inf, {})
 
 
-def _sources_metadata(*, refresh: bool = False) -> dict[int, AgendaSource]:
+def sources_metadata(*, refresh: bool = False) -> dict[int, AgendaSource]:
     """Every source (a handful), read at most every ``PLANNING_SEARCH_SOURCES_CACHE_SECONDS`` per
     process. A source unknown to the copy (created meanwhile) makes the search reload it at once;
     freshness is always computed against the current time from ``last_success_at``."""
@@ -44,7 +44,7 @@ def _sources_metadata(*, refresh: bool = False) -> dict[int, AgendaSource]:
     return sources
 
 
-def _excluded_source_ids(sources: dict[int, AgendaSource], now: datetime) -> list[int]:
+def excluded_source_ids(sources: dict[int, AgendaSource], now: datetime) -> list[int]:
     """Sources whose slots are left out: inactive, never successful, or older than their
     ``exclude_after_seconds`` (stale but younger ones are searched and flagged)."""
     return sorted(

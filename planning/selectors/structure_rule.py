@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from cpts.selectors import professional_is_rpps
 from planning.selectors.declared import TWO_HOURS, declared_hours_by_professional, interfaced_rpps
 
 #: RPPS profession code of a médecin (cpts.services.DOCTOR_PROFESSION_CODE).
@@ -68,10 +69,9 @@ def week_verdict(*, start: date, hours: Decimal, interfaced: bool) -> WeekVerdic
 
 def structure_rule(*, structure_id: int, on: date, weeks: int = 4) -> StructureRule:
     """The rule for the structure's current members, this week and the next ``weeks - 1``."""
-    from cpts.models import Structure
-    from cpts.selectors import structure_members
+    from cpts.selectors import structure_get, structure_members
 
-    structure = Structure.objects.get(pk=structure_id)
+    structure = structure_get(pk=structure_id)
     monday = on - timedelta(days=on.weekday())
     starts = [monday + timedelta(days=7 * n) for n in range(weeks)]
     members = structure_members(structure=structure, on=on)
@@ -84,7 +84,7 @@ def structure_rule(*, structure_id: int, on: date, weeks: int = 4) -> StructureR
     rows = []
     for member in doctors:
         professional = member.professional
-        interfaced = professional.identifier_type == "8" and professional.identifier in covered
+        interfaced = professional_is_rpps(professional, covered)
         rows.append(
             MemberVerdict(
                 professional=professional,

@@ -16,7 +16,6 @@ from __future__ import annotations
 import logging
 
 from planning.services.bookings import (
-    _free_or_expired,
     slot_book_owned,
     slot_confirm_booking,
     slot_hold,
@@ -27,7 +26,6 @@ from planning.services.bookings import (
 )
 from planning.services.declared import (
     DECLARED_FIELDS,
-    _declared_slots,
     declared_availability_create,
     declared_availability_remove,
     declared_availability_update,
@@ -36,17 +34,16 @@ from planning.services.declared import (
 from planning.services.fhir_access import fhir_consumer_grant
 from planning.services.ingest import slots_ingest
 from planning.services.replay import (
-    _national_ids_named,
     bundle_replay,
 )
 from planning.services.retention import planning_purge
 from planning.services.sources import (
     LOCK_SECONDS,
-    _known_hashes,
-    _lock_key,
     source_create,
     source_feedback_token_set,
+    source_known_hashes,
     source_poll,
+    source_poll_lock_key,
     source_run_request,
     source_schedule_ensure,
     token_hash,
@@ -57,11 +54,6 @@ logger = logging.getLogger(__name__)
 __all__ = [
     "DECLARED_FIELDS",
     "LOCK_SECONDS",
-    "_declared_slots",
-    "_free_or_expired",
-    "_known_hashes",
-    "_lock_key",
-    "_national_ids_named",
     "bundle_replay",
     "declared_availability_create",
     "declared_availability_remove",
@@ -79,7 +71,9 @@ __all__ = [
     "slots_ingest",
     "source_create",
     "source_feedback_token_set",
+    "source_known_hashes",
     "source_poll",
+    "source_poll_lock_key",
     "source_run_request",
     "source_schedule_ensure",
     "token_hash",

@@ -4,12 +4,13 @@ slots."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from cpts.models import PracticePlace, Professional
+from cpts.selectors import place_coordinates
 from planning import policies
 from planning.enums import (
     MODALITY_BITS,
@@ -20,8 +21,11 @@ from planning.enums import (
 )
 from planning.events import PlanningEvent, planning_event_write
 from planning.models import DeclaredAvailability, Slot
-from planning.services.ingest import CHUNK, _coordinates
+from planning.services.ingest import CHUNK
 from sas_platform.exceptions import ApplicationError
+
+if TYPE_CHECKING:  # type hints only: the contract ignores them (.importlinter)
+    from cpts.models import PracticePlace, Professional
 
 
 def block_of(availability: DeclaredAvailability) -> policies.Block:
@@ -196,7 +200,7 @@ def _declared_slots(block: DeclaredAvailability, *, now: datetime, horizon: date
     from planning.selectors import availability_occurrences
 
     place = block.place
-    latitude, longitude = _coordinates(place) if place else (None, None)
+    latitude, longitude = place_coordinates(place) if place else (None, None)
     slots = []
     for start, end in availability_occurrences(availability=block, start=now, end=horizon):
         step = (end - start) / block.patients

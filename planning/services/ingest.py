@@ -3,14 +3,19 @@ gone, record the run and the source's health."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from django.db import connection, transaction
 from django.utils import timezone
 
-from cpts.models import PracticePlace, Professional
+from cpts.selectors import (
+    place_coordinates,
+    places_active_by_professional,
+    professional_ids_by_rpps,
+    professionals_by_national_id,
+)
 from planning.connectors.base import FetchResult, ParsedSlot, Rejection
 from planning.enums import (
     MODALITY_BITS,
@@ -24,50 +29,17 @@ from planning.models import AgendaSource, SourceCoverage, SourceRun
 from planning.selectors import sources_cache_clear
 from planning.services.upsert import CHUNK, upsert_orm, upsert_postgresql
 
+if TYPE_CHECKING:  # type hints only: the contract ignores them (.importlinter)
+    from cpts.models import PracticePlace, Professional
+
 MAX_REJECTIONS_KEPT = 200
 
 
 # --- Ingestion (shared by polls and replays) -----------------------------------------------------
-#: What matching a slot to its place reads (``_match_place``, ``_place_values``).
-_PLACE_FIELDS = (
-    "professional_id",
-    "latitude",
-    "longitude",
-    "finess",
-    "siret",
-    "rpps_rang",
-    "postal_code",
-    "commune__latitude",
-    "commune__longitude",
-    "commune__departement_id",
-)
-
-
-def _places_by_professional(professional_ids: Iterable[int]) -> dict[int, list[PracticePlace]]:
-    places: dict[int, list[PracticePlace]] = {}
-    queryset = (
-        PracticePlace.objects.filter(professional_id__in=list(professional_ids), is_active=True)
-        .select_related("commune")
-        .only(*_PLACE_FIELDS)
-        .order_by("id")
-    )
-    for place in queryset:
-        places.setdefault(place.professional_id, []).append(place)
-    return places
-
-
-def _coordinates(place: PracticePlace) -> tuple[float | None, float | None]:
-    if place.latitude is not None and place.longitude is not None:
-        return place.latitude, place.longitude
-    if place.commune is not None:
-        return place.commune.latitude, place.commune.longitude
-    return None, None
-
-
 def _match_place(parsed: ParsedSlot, places: list[PracticePlace]) -> PracticePlace | None:
     """The directory's place for this slot: same structure identifier (1+FINESS, 3+SIRET, 4+RPPS-rang),
     else same postal code, else the professional's first geolocated place."""
-    located = [p for p in places if _coordinates(p)[0] is not None]
+    located = [p for p in places if place_coordinates(p)[0] is not None]
     org = parsed.organization_id
     if org:
         for place in located:
@@ -94,7 +66,7 @@ def _specialties(codes: tuple[str, ...], default: str) -> tuple[str, str]:
 
 def _place_values(professional: Professional, place: PracticePlace) -> tuple:
     """(professional_id, place_id, latitude, longitude, département) of a slot at ``place``."""
-    latitude, longitude = _coordinates(place)
+    latitude, longitude = place_coordinates(place)
     departement = place.commune.departement_id if place.commune_id else (place.postal_code or "")[:2]
     return professional.pk, place.pk, latitude, longitude, departement or ""
 
@@ -128,26 +100,12 @@ def _row(parsed: ParsedSlot, professional: Professional, located: tuple) -> tupl
     )
 
 
-def _professionals_by_national_id(national_ids: set[str]) -> dict[str, Professional]:
-    by_type: dict[str, set[str]] = {}
-    for value in national_ids:
-        if len(value) > 1:
-            by_type.setdefault(value[0], set()).add(value[1:])
-    found: dict[str, Professional] = {}
-    for identifier_type, identifiers in by_type.items():
-        for professional in Professional.objects.filter(
-            identifier_type=identifier_type, identifier__in=list(identifiers)
-        ).only("identifier_type", "identifier", "specialty_code"):
-            found[professional.national_id] = professional
-    return found
-
-
 def _rows_to_upsert(result: FetchResult, rejections: list[Rejection]) -> dict[str, tuple]:
     """The content of each parsed slot whose professional and place are in the directory, by external
     id; the others are rejected with their reason. The place (and what follows from it) is matched
     once per professional, structure and postal code, not once per slot."""
-    professionals = _professionals_by_national_id({slot.national_id for slot in result.slots})
-    places = _places_by_professional(p.pk for p in professionals.values())
+    professionals = professionals_by_national_id(national_ids={slot.national_id for slot in result.slots})
+    places = places_active_by_professional(professional_ids=[p.pk for p in professionals.values()])
     located_by_key: dict[tuple, tuple | None] = {}
     rows: dict[str, tuple] = {}
     for parsed in result.slots:
@@ -221,12 +179,7 @@ def slots_ingest(
     rejections: list[Rejection] = list(result.rejections)
     rows = _rows_to_upsert(result, rejections)
     skipped_ids = result.unchanged_ids - set(rows)
-    complete_ids = [
-        p.pk
-        for p in Professional.objects.filter(
-            identifier_type="8", identifier__in=sorted(result.complete_rpps)
-        ).only("pk")
-    ]
+    complete_ids = professional_ids_by_rpps(rpps=result.complete_rpps)
     upsert = upsert_postgresql if connection.vendor == "postgresql" else upsert_orm
     with transaction.atomic():
         created, updated, gone = upsert(

@@ -19,6 +19,7 @@ from planning.models import AgendaSource, SourceRun
 from planning.services.ingest import slots_ingest
 from planning.services.sources import source_create
 from sas_platform.exceptions import ApplicationError
+from sas_platform.identifiers import RPPS_PREFIX, national_id_normalize
 
 
 def bundle_replay(
@@ -45,7 +46,7 @@ def bundle_replay(
     except BundleError as exc:
         raise ApplicationError(str(exc), code="invalid_bundle") from exc
     named = _national_ids_named(payload)
-    rpps = sorted(value[1:] for value in named if value.startswith("8"))
+    rpps = sorted(value[1:] for value in named if value.startswith(RPPS_PREFIX))
     if sorted(set(source.rpps_list) | set(rpps)) != sorted(source.rpps_list):
         source.rpps_list = sorted(set(source.rpps_list) | set(rpps))
         source.save(update_fields=["rpps_list"])
@@ -76,5 +77,5 @@ def _national_ids_named(payload: dict) -> set[str]:
             for identifier in resource.get("identifier") or []:
                 value = str((identifier or {}).get("value") or "")
                 if (identifier or {}).get("system") == PRACTITIONER_SYSTEM and value:
-                    found.add(f"8{value}" if len(value) == 11 else value)
+                    found.add(national_id_normalize(value))
     return found

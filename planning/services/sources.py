@@ -93,9 +93,8 @@ def source_schedule_ensure(*, source: AgendaSource):
 
 
 def source_run_request(*, source: AgendaSource, actor) -> SourceRun:
-    """An administrator's "run now": a pending run, polled by a worker after commit."""
-    from planning.tasks import source_poll as source_poll_task
-
+    """An administrator's "run now": a pending run. The interface that asks for it enqueues the poll
+    (:func:`planning.tasks.source_poll_enqueue`, after commit); the service never imports its tasks."""
     with transaction.atomic():
         run = SourceRun.objects.create(
             source=source, trigger=RunTrigger.MANUAL, status=RunStatus.PENDING, requested_by=actor
@@ -103,11 +102,12 @@ def source_run_request(*, source: AgendaSource, actor) -> SourceRun:
         planning_event_write(
             event_type=PlanningEvent.SOURCE_RUN_REQUESTED, actor=actor, obj=source, params={"run": run.pk}
         )
-        transaction.on_commit(lambda: source_poll_task.delay(source.pk, run.pk))
     return run
 
 
-def _known_hashes(*, source: AgendaSource, window_start: datetime, window_end: datetime) -> dict[str, str]:
+def source_known_hashes(
+    *, source: AgendaSource, window_start: datetime, window_end: datetime
+) -> dict[str, str]:
     """Content hashes of the source's live slots in the window: unchanged slots skip validation."""
     rows = Slot.objects.filter(source=source, start__gte=window_start, start__lte=window_end).exclude(
         status=SlotStatus.GONE
@@ -115,7 +115,7 @@ def _known_hashes(*, source: AgendaSource, window_start: datetime, window_end: d
     return dict(rows.values_list("external_id", "content_hash"))
 
 
-def _lock_key(source_id: int) -> str:
+def source_poll_lock_key(source_id: int) -> str:
     return f"planning:source-poll-lock:{source_id}"
 
 
@@ -138,7 +138,7 @@ def source_poll(
         if run_id
         else SourceRun(source=source, trigger=trigger)
     )
-    if not cache.add(_lock_key(source.pk), "1", LOCK_SECONDS):
+    if not cache.add(source_poll_lock_key(source.pk), "1", LOCK_SECONDS):
         run.status, run.finished_at = RunStatus.SKIPPED, timezone.now()
         run.errors = ["Une interrogation de cette source est déjà en cours."]
         run.save()
@@ -161,11 +161,11 @@ def source_poll(
             window_start=window_start,
             window_end=window_end,
             rpps=rpps,
-            known_hashes=_known_hashes(source=source, window_start=window_start, window_end=window_end),
+            known_hashes=source_known_hashes(source=source, window_start=window_start, window_end=window_end),
             progress=progress,
         )
         run.refresh_from_db(fields=["progress_done", "progress_total"])
         slots_ingest(source=source, run=run, result=result, window_start=window_start, window_end=window_end)
         return run
     finally:
-        cache.delete(_lock_key(source.pk))
+        cache.delete(source_poll_lock_key(source.pk))

@@ -14,6 +14,7 @@ from django.db import connection
 
 from planning.enums import SlotStatus
 from planning.models import AgendaSource, Slot, SourceCoverage
+from sas_platform.sql import copy_rows, update_from_rows
 
 CHUNK = 2000
 
@@ -61,16 +62,9 @@ _SQL = {
 SELECT "external_id", "id", "content_hash", "status", "professional_id" FROM {table}
  WHERE "source_id" = %(source)s AND "external_id" = ANY(%(ids)s)
 """,
-    "copy_new": """COPY {table} ("source_id", "external_id", {columns}, "status", "hold_reference",
-                   "booking_reference", "first_seen_at", "last_seen_at") FROM STDIN""",
-    "stage_drop": "DROP TABLE IF EXISTS {stage}",
-    "stage_create": 'CREATE TEMPORARY TABLE planning_slot_stage ON COMMIT DROP AS SELECT "id", {columns} FROM {table} WITH NO DATA',
-    "stage_copy": 'COPY {stage} ("id", {columns}) FROM STDIN',
-    "update_changed": """
-UPDATE {table} s SET {assignments}, "last_seen_at" = %(now)s,
-       "status" = CASE WHEN s."status" = 'gone' THEN 'free' ELSE s."status" END
-  FROM {stage} t WHERE s."id" = t."id"
-""",
+    # What ``update_from_rows`` sets besides the content of a changed slot (``t``: the stored slot).
+    "changed_also": """"last_seen_at" = %(now)s,
+       "status" = CASE WHEN t."status" = 'gone' THEN 'free' ELSE t."status" END""",
     "stamp": """
 UPDATE {table} SET "last_seen_at" = %(now)s
  WHERE "id" = ANY(%(ids)s) AND "status" <> 'gone' AND "last_seen_at" <> %(now)s
@@ -100,16 +94,26 @@ def _sql() -> dict[str, str]:
     names = {
         "table": Slot._meta.db_table,
         "coverage": SourceCoverage._meta.db_table,
-        "stage": "pg_temp.planning_slot_stage",
-        "columns": ", ".join(map(_q, CONTENT_COLUMNS)),
-        "assignments": ", ".join(f"{_q(c)} = t.{_q(c)}" for c in CONTENT_COLUMNS),
     }
     return {key: template.format(**names) for key, template in _SQL.items()}
 
 
-def _copy_writer(copy):
-    """``write(prefix, row, suffix)`` for a COPY of ``CONTENT_COLUMNS`` rows: JSON columns are
-    serialised once per distinct value (a few dozen per source), not once per slot."""
+#: The columns of a new slot, in the order of the rows COPY'd by :func:`upsert_postgresql`.
+NEW_COLUMNS = (
+    "source_id",
+    "external_id",
+    *CONTENT_COLUMNS,
+    "status",
+    "hold_reference",
+    "booking_reference",
+    "first_seen_at",
+    "last_seen_at",
+)
+
+
+def _content_encoder():
+    """``encode(prefix, row, suffix)``: a tuple of ``CONTENT_COLUMNS`` values ready for COPY, JSON
+    columns serialised once per distinct value (a few dozen per source), not once per slot."""
     json_indexes = [i for i, column in enumerate(CONTENT_COLUMNS) if column in _JSON_COLUMNS]
     dumps: dict = {}
 
@@ -120,13 +124,13 @@ def _copy_writer(copy):
             text = dumps[key] = json.dumps(list(value), ensure_ascii=False)
         return text
 
-    def write(prefix: tuple, row: tuple, suffix: tuple) -> None:
+    def encode(prefix: tuple, row: tuple, suffix: tuple) -> tuple:
         values = list(row)
         for i in json_indexes:
             values[i] = as_json(values[i])
-        copy.write_row((*prefix, *values, *suffix))
+        return (*prefix, *values, *suffix)
 
-    return write
+    return encode
 
 
 class _Seen(NamedTuple):
@@ -181,9 +185,10 @@ def upsert_postgresql(
     1. read the stored id, hash, status and professional of every slot seen (one index probe each;
        none when the source has no slot yet);
     2. ``COPY`` the new slots straight into ``planning_slot`` (no staging, no ``ON CONFLICT``: the
-       source's ingestions are serialised by a transaction advisory lock);
+       source's ingestions are serialised by a transaction advisory lock; ``sas_platform.sql.copy_rows``);
     3. ``COPY`` the changed ones (other hash, or gone and seen again) into a temporary table and
-       ``UPDATE ... FROM`` it (a gone slot seen again comes back free);
+       ``UPDATE ... FROM`` it (a gone slot seen again comes back free; ``sas_platform.sql.update_from_rows``,
+       shared with the RPPS import);
     4. leave the unchanged ones alone when their professional was answered in full (the
        ``SourceCoverage`` written by :func:`slots_ingest` says they were seen), else stamp their
        ``last_seen_at``;
@@ -200,21 +205,24 @@ def upsert_postgresql(
             existing = {external_id: stored for external_id, *stored in cursor}
         new, changed, kept, stamp = _sort_seen(rows, skipped_ids, existing, set(complete_ids))
         if new:
-            with cursor.cursor.copy(sql["copy_new"]) as copy:
-                write, tail = _copy_writer(copy), (SlotStatus.FREE, "", "", now, now)
-                for external_id in new:
-                    write((source.pk, external_id), rows[external_id], tail)
+            encode, tail = _content_encoder(), (SlotStatus.FREE, "", "", now, now)
+            copy_rows(
+                cursor,
+                table=Slot._meta.db_table,
+                columns=NEW_COLUMNS,
+                rows=(encode((source.pk, external_id), rows[external_id], tail) for external_id in new),
+            )
         updated = 0
         if changed:
-            cursor.execute(sql["stage_drop"])
-            cursor.execute(sql["stage_create"])
-            with cursor.cursor.copy(sql["stage_copy"]) as copy:
-                write = _copy_writer(copy)
-                for _, pk, row in changed:
-                    write((pk,), row, ())
-            cursor.execute(sql["update_changed"], {"now": now})
-            updated = cursor.rowcount
-            cursor.execute(sql["stage_drop"])
+            encode = _content_encoder()
+            updated = update_from_rows(
+                cursor,
+                table=Slot._meta.db_table,
+                columns=("id", *CONTENT_COLUMNS),
+                rows=(encode((pk,), row, ()) for _, pk, row in changed),
+                also=sql["changed_also"],
+                params={"now": now},
+            )
         if stamp:
             cursor.execute(sql["stamp"], {"ids": stamp, "now": now})
         gone = 0

@@ -7,12 +7,12 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from planning import permissions, selectors, services
+from planning import permissions, selectors, services, tasks
 from planning.connectors.breaker import breaker_state
 from planning.models import AgendaSource, DeclaredAvailability, Slot, SourceRun
 from planning.web.forms import DeclaredAvailabilityForm
@@ -76,6 +76,7 @@ def source_run(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.can_run_source(request.user, source):
         raise PermissionDenied
     run = services.source_run_request(source=source, actor=request.user)
+    tasks.source_poll_enqueue(source_id=source.pk, run_id=run.pk)
     if request.htmx:
         run.refresh_from_db()
         return render(request, "planning/sources.html#run_progress", {"run": run})
@@ -206,9 +207,11 @@ def structure_rule(request: HttpRequest, pk: int) -> HttpResponse:
     three, and whether each meets the 2 h/week rule (DOMAIN.md §4) — for its coordinators (and the
     administrators who manage it). Only doctors count; an interfaced agenda meets condition 1
     (DOMAIN.md §4). The evaluation is ``selectors.structure_rule``."""
-    from cpts.models import Structure
+    from cpts.selectors import structure_get
 
-    structure = get_object_or_404(Structure, pk=pk)
+    structure = structure_get(pk=pk)
+    if structure is None:
+        raise Http404
     if not permissions.can_view_structure_rule(request.user, structure):
         raise PermissionDenied
     rule = selectors.structure_rule(structure_id=structure.pk, on=timezone.localdate())

@@ -2,10 +2,12 @@
 bookings and outcomes, surnuméraire requests and answers, act facts and regulators' shifts, so
 the dashboard, the timelines and the monthly schedule are alive in ``make run``.
 
-Past moments cannot go through the services (they stamp ``now``), so the rows are written in bulk
-here, **following the same rules**: every dossier's path is a walk of ``policies.TRANSITIONS``
-(checked with ``transition_target``), the timeline uses the services' event types, pay facts come
-from ``policies.act_facts`` and shift minutes from ``policies.split_on_duty_minutes``. A few
+Past moments cannot go through the services' transactions (they stamp ``now``), so the rows are
+written in bulk here **with the services' own building blocks**: every move of a dossier is checked
+by :func:`regulation.services.workflow.transition_check`, a booking's pay facts are set by
+:func:`regulation.services.facts.act_facts_record` and its act row built by
+:func:`regulation.services.facts.act_fact_build` (what the desk writes), the timeline uses the
+services' event types and shift minutes come from ``policies.split_on_duty_minutes``. A few
 hundred dossiers take well under a second. Deterministic for a given day (``rng`` drives
 everything, times are relative to today's midnight).
 """

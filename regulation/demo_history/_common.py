@@ -6,12 +6,12 @@ import datetime as dt
 import random
 from dataclasses import dataclass, field
 
-from regulation import policies
 from regulation.enums import (
     Transition,
 )
 from regulation.events import RegulationEvent
 from regulation.models import Dossier
+from regulation.services.workflow import transition_check
 
 DAYS = 21
 #: Calls per hour of the day (relative weights: mornings and early evenings peak; DOMAIN.md §3.1).
@@ -54,13 +54,11 @@ class Walk:
         self.events.append((at, event.value, actor, params))
 
     def move(self, transition: Transition, at: dt.datetime) -> None:
-        target = policies.transition_target(transition, self.dossier.state)
-        if target is None:  # the demo must tell the same story as the services
-            raise ValueError(f"{transition} impossible depuis {self.dossier.state}")
-        self.dossier.state = target
+        # The services' own check: the demo tells the same story as the desk (or fails loudly).
+        self.dossier.state = transition_check(self.dossier, transition)
         self.dossier.updated_at = at
 
 
-def _later(at: dt.datetime, rng: random.Random, low: float, high: float) -> dt.datetime:
+def later(at: dt.datetime, rng: random.Random, low: float, high: float) -> dt.datetime:
     """``at`` plus between ``low`` and ``high`` minutes."""
     return at + dt.timedelta(seconds=round(rng.uniform(low, high) * 60))

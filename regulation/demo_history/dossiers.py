@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from regulation import policies
-from regulation.demo_history._common import REASONS, Walk, _later
-from regulation.demo_history.orientation import _orient_and_close
-from regulation.demo_history.surnumeraire import _surnumeraire
+from regulation.demo_history._common import REASONS, Walk, later
+from regulation.demo_history.orientation import orient_and_close
+from regulation.demo_history.surnumeraire import surnumeraire_story
 from regulation.enums import (
     BookingKind,
     ClosureReason,
@@ -22,7 +22,7 @@ from regulation.events import RegulationEvent
 from regulation.models import Booking, Dossier
 
 
-def _walk(
+def walk_story(
     rng, story, picked, *, commune, arm, regulateur, osnp, doctors, surnum_doctors, structures, schedule
 ) -> Walk:
     dossier = Dossier(
@@ -52,7 +52,7 @@ def _walk(
         commune=commune.insee_code,
         priority=dossier.priority,
     )
-    routed = _later(picked, rng, 0.5, 3)
+    routed = later(picked, rng, 0.5, 3)
     dossier.routed_at = routed
     if story == "amu":
         dossier.priority = "P0" if rng.random() < 0.5 else "P1"
@@ -62,9 +62,9 @@ def _walk(
         return walk
     walk.move(Transition.ROUTE_GENERAL_PRACTICE, routed)
     walk.event(routed, RegulationEvent.ROUTED_GENERAL_PRACTICE, arm, **{"from": "opened", "reason": ""})
-    claimed = _later(routed, rng, 1, 20)
+    claimed = later(routed, rng, 1, 20)
     walk.event(claimed, RegulationEvent.CLAIMED, regulateur)
-    decided = _later(claimed, rng, 3, 12)
+    decided = later(claimed, rng, 3, 12)
     decision = {
         "advice": Decision.ADVICE,
         "prescription": Decision.PRESCRIPTION,
@@ -91,10 +91,10 @@ def _walk(
         walk.event(decided, RegulationEvent.CLOSED_WITHOUT_APPOINTMENT, regulateur, result=result.value)
         return walk
     walk.move(Transition.DECIDE, decided)
-    started = _later(decided, rng, 1, 15)
+    started = later(decided, rng, 1, 15)
     walk.move(Transition.START_ORIENTATION, started)
     walk.event(started, RegulationEvent.ORIENTATION_STARTED, osnp)
-    called = _later(started, rng, 1, 4)
+    called = later(started, rng, 1, 4)
     if story == "treating_doctor":
         dossier.treating_doctor_call = TreatingDoctorCallResult.APPOINTMENT
         dossier.treating_doctor_name = "Dr " + rng.choice(
@@ -104,13 +104,13 @@ def _walk(
         booking = Booking(
             kind=BookingKind.TREATING_DOCTOR,
             doctor_name=dossier.treating_doctor_name,
-            start=_later(decided, rng, 120, 1800),
+            start=later(decided, rng, 120, 1800),
             is_treating_doctor=True,
             created_by=osnp,
             created_at=called,
             confirmed_at=called,
         )
-        return _orient_and_close(
+        return orient_and_close(
             walk,
             rng,
             booking,
@@ -129,11 +129,11 @@ def _walk(
     )
     walk.event(called, RegulationEvent.TREATING_DOCTOR_CALLED, osnp, result=dossier.treating_doctor_call)
     if story == "surnumeraire":
-        return _surnumeraire(walk, rng, called, osnp, surnum_doctors, structures, schedule)
+        return surnumeraire_story(walk, rng, called, osnp, surnum_doctors, structures, schedule)
     doctor = rng.choice(doctors)
     editor = rng.random() < 0.5
-    booked = _later(called, rng, 2, 10)
-    start = _later(decided, rng, 60, 3300)  # mostly within 48 h, some beyond
+    booked = later(called, rng, 2, 10)
+    start = later(decided, rng, 60, 3300)  # mostly within 48 h, some beyond
     booking = Booking(
         kind=BookingKind.EDITOR_SLOT if editor else BookingKind.PLATFORM_SLOT,
         professional=doctor,
@@ -145,7 +145,7 @@ def _walk(
         source_name="Éditeur démo" if editor else "",
         created_by=osnp,
         created_at=booked,
-        confirmed_at=_later(booked, rng, 1, 6) if editor else booked,
+        confirmed_at=later(booked, rng, 1, 6) if editor else booked,
     )
     if editor:
         walk.event(
@@ -161,7 +161,7 @@ def _walk(
         )
     else:
         walk.event(booked, RegulationEvent.SLOT_BOOKED, osnp, booking=0, slot=None, start=start.isoformat())
-    return _orient_and_close(
+    return orient_and_close(
         walk,
         rng,
         booking,

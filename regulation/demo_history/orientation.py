@@ -6,7 +6,6 @@ import datetime as dt
 
 from django.utils import timezone
 
-from regulation import policies
 from regulation.demo_history._common import Walk
 from regulation.enums import (
     AppointmentStatus,
@@ -15,24 +14,14 @@ from regulation.enums import (
     Transition,
 )
 from regulation.events import RegulationEvent
+from regulation.services.facts import act_facts_record
 
 
-def _orient_and_close(
+def orient_and_close(
     walk, rng, booking, at, result, category, actor, schedule, unknown: bool = False
 ) -> Walk:
     dossier = walk.dossier
-    facts = policies.act_facts(
-        regulated_at=dossier.decided_at,
-        appointment_start=booking.start,
-        surnumeraire=booking.is_surnumeraire,
-        by_treating_doctor=booking.is_treating_doctor,
-        schedule=schedule,
-    )
-    booking.within_48h, booking.outside_pdsa, booking.snp_candidate = (
-        facts.within_48h,
-        facts.outside_pdsa,
-        facts.snp_candidate,
-    )
+    act_facts_record(dossier, booking, schedule)  # the services' pay facts (DOMAIN.md §7.2-§7.4)
     walk.move(Transition.ORIENT, at)
     dossier.orientation_result, dossier.orientation_category, dossier.oriented_at = result, category, at
     walk.event(at, RegulationEvent.ORIENTED, actor, result=result.value, category=category, booking=0)

@@ -9,39 +9,32 @@ from django.utils import timezone
 
 from regulation import policies
 from regulation.demo_history._common import DAYS, HOURLY, STORIES, Walk
-from regulation.demo_history.dossiers import _walk
-from regulation.demo_history.shifts import _shifts
+from regulation.demo_history.dossiers import walk_story
+from regulation.demo_history.shifts import shifts_write
 from regulation.enums import (
     AppointmentStatus,
 )
 from regulation.models import ActFact, Booking, Dossier, SurnumeraireRequest
 from regulation.selectors import pdsa_schedule_for
+from regulation.services.facts import act_fact_build
 from sas_platform.models import AuditEvent, Commune
 
 
 def seed_history(rng: random.Random, *, arm, regulateur, osnp, supervisor, communes: list[Commune]) -> dict:
     """Write the past three weeks (idempotent: the caller checks nothing past exists yet)."""
-    from cpts.models import Professional, SasParticipation, Structure
+    from cpts import selectors as cpts_selectors
 
     today = timezone.localdate()
     tz = timezone.get_default_timezone()
     schedule = pdsa_schedule_for(territory_code="13")
-    doctors = list(
-        Professional.objects.filter(places__commune__departement_id="13").distinct().order_by("pk")[:40]
-    )
+    doctors = list(cpts_selectors.professionals_practising_in(departement_code="13").order_by("pk")[:40])
     surnum_doctors = (
-        list(
-            Professional.objects.filter(
-                participations__accepts_surnumeraire=True, participations__end_date__isnull=True
-            ).order_by("pk")[:10]
-        )
+        list(cpts_selectors.professionals_declared_open(accepts_surnumeraire=True).order_by("pk")[:10])
         or doctors[:5]
     )
-    structures = list(
-        Structure.objects.filter(
-            pk__in=SasParticipation.objects.filter(structure__isnull=False).values("structure_id")
-        ).order_by("pk")[:5]
-    ) or list(Structure.objects.filter(departement_id="13").order_by("pk")[:3])
+    structures = list(cpts_selectors.structures_with_participants().order_by("pk")[:5]) or list(
+        cpts_selectors.structures_in(departement_code="13").order_by("pk")[:3]
+    )
     walks: list[Walk] = []
     stories = list(STORIES)
     weights = list(STORIES.values())
@@ -61,7 +54,7 @@ def seed_history(rng: random.Random, *, arm, regulateur, osnp, supervisor, commu
             if story == "surnumeraire" and not (surnum_doctors or structures):
                 story = "advice"
             walks.append(
-                _walk(
+                walk_story(
                     rng,
                     story,
                     picked,
@@ -93,7 +86,15 @@ def seed_history(rng: random.Random, *, arm, regulateur, osnp, supervisor, commu
                 AppointmentStatus.NOSHOW,
                 AppointmentStatus.CANCELLED,
             ):
-                facts.append(_fact(walk.dossier, booking))
+                facts.append(
+                    act_fact_build(
+                        walk.dossier,
+                        booking,
+                        outcome_at=booking.outcome_at,
+                        recorded_at=booking.outcome_at,
+                        schedule=schedule,
+                    )
+                )
         reference = walk.dossier.reference
         for at, event_type, actor, params in sorted(walk.events, key=lambda e: e[0]):
             if "booking" in params:
@@ -113,7 +114,7 @@ def seed_history(rng: random.Random, *, arm, regulateur, osnp, supervisor, commu
                 )
             )
     ActFact.objects.bulk_create(facts, batch_size=500)
-    shifts = _shifts(rng, today, regulateur, supervisor, schedule)
+    shifts = shifts_write(rng, today, regulateur, supervisor, schedule)
     AuditEvent.objects.bulk_create(events, batch_size=1000)
     return {
         "past_dossiers": len(walks),
@@ -122,26 +123,3 @@ def seed_history(rng: random.Random, *, arm, regulateur, osnp, supervisor, commu
         "act_facts": len(facts),
         "shifts": shifts,
     }
-
-
-def _fact(dossier: Dossier, booking: Booking) -> ActFact:
-    return ActFact(
-        booking=booking,
-        dossier=dossier,
-        territory_id=dossier.territory_id,
-        kind=booking.kind,
-        professional=booking.professional,
-        structure=booking.structure,
-        rpps=booking.rpps,
-        doctor_name=booking.doctor_name,
-        regulated_at=dossier.decided_at,
-        appointment_start=booking.start,
-        outcome=booking.status,
-        outcome_at=booking.outcome_at,
-        is_surnumeraire=booking.is_surnumeraire,
-        is_treating_doctor=booking.is_treating_doctor,
-        within_48h=booking.within_48h,
-        outside_pdsa=booking.outside_pdsa,
-        snp_candidate=booking.snp_candidate,
-        recorded_at=booking.outcome_at,
-    )

@@ -17,7 +17,7 @@ from regulation.models import RegulatorShift
 from sas_platform.models import AuditEvent
 
 
-def _shifts(rng: random.Random, today: dt.date, regulateur, supervisor, schedule) -> int:
+def shifts_write(rng: random.Random, today: dt.date, regulateur, supervisor, schedule) -> int:
     """The demo régulateur's past shifts (weekday mornings and evenings, Saturday mornings), one of
     them corrected (two versions) so the history shows."""
     tz = timezone.get_default_timezone()

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from regulation.demo_history._common import Walk, _later
-from regulation.demo_history.orientation import _orient_and_close
+from regulation.demo_history._common import Walk, later
+from regulation.demo_history.orientation import orient_and_close
 from regulation.enums import (
     BookingKind,
     OrientationCategory,
@@ -15,9 +15,9 @@ from regulation.events import RegulationEvent
 from regulation.models import Booking, SurnumeraireRequest
 
 
-def _surnumeraire(walk, rng, at, osnp, doctors, structures, schedule) -> Walk:
+def surnumeraire_story(walk, rng, at, osnp, doctors, structures, schedule) -> Walk:
     requests = []
-    asked = _later(at, rng, 1, 5)
+    asked = later(at, rng, 1, 5)
     if rng.random() < 0.4:  # a first refusal
         target = rng.choice(doctors) if doctors and (not structures or rng.random() < 0.5) else None
         refused = SurnumeraireRequest(
@@ -27,7 +27,7 @@ def _surnumeraire(walk, rng, at, osnp, doctors, structures, schedule) -> Walk:
             asked_by=osnp,
             asked_at=asked,
             status=RequestStatus.REFUSED,
-            answered_at=_later(asked, rng, 1, 12),
+            answered_at=later(asked, rng, 1, 12),
             answered_by=osnp,
         )
         requests.append(refused)
@@ -47,11 +47,11 @@ def _surnumeraire(walk, rng, at, osnp, doctors, structures, schedule) -> Walk:
             status="refused",
             answer_seconds=int((refused.answered_at - asked).total_seconds()),
         )
-        asked = _later(refused.answered_at, rng, 1, 4)
+        asked = later(refused.answered_at, rng, 1, 4)
     via_structure = bool(structures) and (not doctors or rng.random() < 0.5)
     doctor = rng.choice(doctors) if doctors else None
-    answered = _later(asked, rng, 3, 45 if via_structure else 10)
-    start = _later(answered, rng, 60, 1500)
+    answered = later(asked, rng, 3, 45 if via_structure else 10)
+    start = later(answered, rng, 60, 1500)
     accepted = SurnumeraireRequest(
         professional=None if via_structure else doctor,
         structure=rng.choice(structures) if via_structure else None,
@@ -99,6 +99,6 @@ def _surnumeraire(walk, rng, at, osnp, doctors, structures, schedule) -> Walk:
     category = accepted.structure.kind.upper() if accepted.structure else OrientationCategory.PS
     if category not in OrientationCategory.values:
         category = OrientationCategory.PS
-    return _orient_and_close(
+    return orient_and_close(
         walk, rng, booking, answered, OrientationResult.SURNUMERAIRE, category, osnp, schedule
     )

@@ -2,7 +2,7 @@
 point 11), built from what the views accept, so that it cannot promise more than they do:
 
 - ``Slot``: ``search-type`` (``GET /fhir/r4/Slot``, INT_R01 / INT_R04) with its parameters and
-  includes (``planning.fhir.views``);
+  includes (``planning.selectors.fhir``, which the views apply);
 - ``Appointment``: ``create`` (POST), conditional ``update`` (PUT ``?identifier=``) and ``read``
   (the editors' feedback, INT_R03, ``regulation.fhir.views``).
 """
@@ -13,7 +13,7 @@ from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
 
-from planning.fhir import views as slot_views
+from planning.selectors import fhir as slot_views  # what GET /fhir/r4/Slot accepts
 from sas_platform.fhir_http import FHIR_JSON, fhir_methods, fhir_response
 
 FHIR_VERSION = "4.0.1"

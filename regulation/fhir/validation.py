@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from fhir.resources.R4B.appointment import Appointment
 from pydantic import ValidationError
 
+from sas_platform.identifiers import rpps_of_national_id
+
 PROFILES = frozenset(
     {
         "http://sas.fr/fhir/StructureDefinition/FrAppointmentSAS",
@@ -58,12 +60,6 @@ class AppointmentFeedback:
     reference: str
 
 
-def _rpps(national_id: str) -> str:
-    """``8`` + RPPS (sas-ig: RPPS prefixed with 8, ADELI with 0) → the RPPS."""
-    value = (national_id or "").strip()
-    return value[1:] if len(value) == 12 and value.startswith("8") else value
-
-
 def appointment_parse(payload) -> AppointmentFeedback:
     if not isinstance(payload, dict) or payload.get("resourceType") != "Appointment":
         raise AppointmentInvalid(["La ressource doit être un Appointment (resourceType)."])
@@ -103,7 +99,7 @@ def appointment_parse(payload) -> AppointmentFeedback:
                 "participant.actor.identifier : système urn:oid:1.2.250.1.71.4.2.1 et valeur obligatoires."
             )
         else:
-            rpps = _rpps(identifier.value)
+            rpps = rpps_of_national_id(identifier.value)
     if issues:
         raise AppointmentInvalid(issues)
     reference = ""

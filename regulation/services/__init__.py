@@ -1,13 +1,12 @@
 """Write services of `regulation`: typed, keyword-only, atomic, audited (STYLE.md 1, 4, 9).
 
-Every change of a dossier goes through :func:`_move` (the state machine of ``policies``) under a
+Every change of a dossier goes through :func:`transition_apply` (the state machine of ``policies``) under a
 row lock, and writes its audit event in the same transaction. Someone else holding the
 dossier (claim) makes every change fail with a clear message (nobody works a dossier unknowingly).
 """
 
 import logging
 
-from regulation.services._common import setting
 from regulation.services.bookings import (
     FHIR_STATUS,
     appointment_feedback_record,
@@ -38,6 +37,7 @@ from regulation.services.surnumeraire import (
     surnumeraire_request_answer,
     surnumeraire_request_create,
 )
+from regulation.services.workflow import setting
 
 logger = logging.getLogger(__name__)
 

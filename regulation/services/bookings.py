@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from planning import exceptions as planning_exceptions
 from planning import services as planning_services
-from regulation import policies
 from regulation.enums import (
     AppointmentStatus,
     BookingKind,
@@ -28,10 +27,19 @@ from regulation.exceptions import (
 )
 from regulation.models import Booking, Dossier
 from regulation.policies import Action
-from regulation.services._common import _ensure_may_act, _locked, _move, _save, setting
-from regulation.services.closing import _close
-from regulation.services.facts import _act_fact_write, _record_act_facts
-from regulation.services.orientation import _new_booking, _orient, _start_orientation
+from regulation.services.facts import act_fact_write, act_facts_record
+from regulation.services.workflow import (
+    booking_new,
+    close_apply,
+    dossier_locked,
+    dossier_save,
+    ensure_may_act,
+    orient_apply,
+    orientation_start,
+    setting,
+    transition_apply,
+    transition_check,
+)
 from sas_platform.exceptions import ApplicationError
 
 
@@ -68,11 +76,10 @@ def slot_book_platform(*, dossier_id: int, slot_id: int, actor) -> Booking:
     planning's conditional update decides the race; ``booking_one_active_per_slot`` backs it up.
     The loser gets « Créneau déjà pris » and nothing is written.
     """
-    dossier = _locked(dossier_id)
-    _ensure_may_act(dossier, actor, Action.ORIENT)
+    dossier = dossier_locked(dossier_id)
+    ensure_may_act(dossier, actor, Action.ORIENT)
     now = timezone.now()
-    if policies.transition_target(Transition.ORIENT, dossier.state) is None:
-        _move(dossier, Transition.ORIENT, now)  # French refusal
+    transition_check(dossier, Transition.ORIENT)
     try:
         with transaction.atomic():
             slot = planning_services.slot_book_owned(
@@ -80,8 +87,8 @@ def slot_book_platform(*, dossier_id: int, slot_id: int, actor) -> Booking:
             )
     except planning_exceptions.SlotAlreadyTaken as exc:
         raise SlotTaken("Créneau déjà pris : choisissez-en un autre dans la liste actualisée.") from exc
-    _start_orientation(dossier, actor, now)
-    booking = _new_booking(
+    orientation_start(dossier, actor, now)
+    booking = booking_new(
         dossier,
         actor,
         kind=BookingKind.PLATFORM_SLOT,
@@ -99,7 +106,7 @@ def slot_book_platform(*, dossier_id: int, slot_id: int, actor) -> Booking:
             "start": booking.start.isoformat() if booking.start else None,
         },
     )
-    _orient(dossier, OrientationResult.APPOINTMENT, _category_for_slot(slot), actor, now, booking)
+    orient_apply(dossier, OrientationResult.APPOINTMENT, _category_for_slot(slot), actor, now, booking)
     return booking
 
 
@@ -121,11 +128,10 @@ def slot_hold_editor(*, dossier_id: int, slot_id: int, actor) -> Booking:
 
 @transaction.atomic
 def _slot_hold(*, dossier_id: int, slot_id: int, actor) -> Booking:
-    dossier = _locked(dossier_id)
-    _ensure_may_act(dossier, actor, Action.ORIENT)
+    dossier = dossier_locked(dossier_id)
+    ensure_may_act(dossier, actor, Action.ORIENT)
     now = timezone.now()
-    if policies.transition_target(Transition.ORIENT, dossier.state) is None:
-        _move(dossier, Transition.ORIENT, now)
+    transition_check(dossier, Transition.ORIENT)
     minutes = setting("REGULATION_HOLD_MINUTES")
     try:
         with transaction.atomic():
@@ -134,8 +140,8 @@ def _slot_hold(*, dossier_id: int, slot_id: int, actor) -> Booking:
             )
     except planning_exceptions.SlotAlreadyTaken as exc:
         raise SlotTaken("Créneau déjà pris ou retenu par un autre dossier.") from exc
-    _start_orientation(dossier, actor, now)
-    booking = _new_booking(
+    orientation_start(dossier, actor, now)
+    booking = booking_new(
         dossier,
         actor,
         kind=BookingKind.EDITOR_SLOT,
@@ -159,7 +165,7 @@ def booking_hold_release(*, booking_id: int, actor, expired: bool = False) -> Bo
     if booking.status != AppointmentStatus.HELD:
         return booking
     if not expired:
-        _ensure_may_act(booking.dossier, actor, None)
+        ensure_may_act(booking.dossier, actor, None)
     planning_services.slot_release(slot_id=booking.slot_id, reference=booking.dossier.reference)
     booking.status = AppointmentStatus.EXPIRED
     booking.save(update_fields=["status"])
@@ -272,7 +278,7 @@ def _booking_confirm(booking: Booking) -> None:
     dossier = Dossier.objects.select_for_update().get(pk=booking.dossier_id)
     booking.dossier = dossier
     booking.status, booking.confirmed_at, booking.hold_expires_at = AppointmentStatus.BOOKED, now, None
-    _record_act_facts(dossier, booking)
+    act_facts_record(dossier, booking)
     try:
         with transaction.atomic():
             booking.save(
@@ -297,7 +303,7 @@ def _booking_confirm(booking: Booking) -> None:
         params={"booking": booking.pk, "status": "booked"},
     )
     if dossier.state in (DossierState.REGULATED, DossierState.ORIENTING):
-        _orient(dossier, OrientationResult.APPOINTMENT, OrientationCategory.PS, None, now, booking)
+        orient_apply(dossier, OrientationResult.APPOINTMENT, OrientationCategory.PS, None, now, booking)
 
 
 def _booking_status_apply(booking: Booking, status: AppointmentStatus, *, actor, via: str) -> None:
@@ -324,7 +330,7 @@ def _booking_status_apply(booking: Booking, status: AppointmentStatus, *, actor,
     ):
         planning_services.slot_mark_cancelled(slot_id=booking.slot_id, reference=booking.dossier.reference)
     dossier = Dossier.objects.select_for_update().get(pk=booking.dossier_id)
-    _act_fact_write(dossier, booking, now)
+    act_fact_write(dossier, booking, now)
     dossier_event_write(
         event_type=RegulationEvent.OUTCOME_RECORDED,
         actor=actor,
@@ -332,9 +338,9 @@ def _booking_status_apply(booking: Booking, status: AppointmentStatus, *, actor,
         params={"booking": booking.pk, "status": status.value, "via": via},
     )
     if dossier.state == DossierState.ORIENTED:
-        _move(dossier, Transition.RECORD_OUTCOME, now)
-        _save(dossier)
-        _close(dossier, ClosureReason.OUTCOME_KNOWN, Transition.CLOSE, actor, now)
+        transition_apply(dossier, Transition.RECORD_OUTCOME, now)
+        dossier_save(dossier)
+        close_apply(dossier, ClosureReason.OUTCOME_KNOWN, Transition.CLOSE, actor, now)
 
 
 @transaction.atomic
@@ -344,7 +350,7 @@ def booking_outcome_record(*, booking_id: int, actor, status: AppointmentStatus)
     if status not in (AppointmentStatus.FULFILLED, AppointmentStatus.NOSHOW, AppointmentStatus.CANCELLED):
         raise ApplicationError("Issue inconnue.", code="invalid_outcome")
     booking = Booking.objects.select_for_update().select_related("dossier").get(pk=booking_id)
-    _ensure_may_act(booking.dossier, actor, None)
+    ensure_may_act(booking.dossier, actor, None)
     try:
         _booking_status_apply(booking, status, actor=actor, via="desk")
     except AppointmentNotMatched as exc:

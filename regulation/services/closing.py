@@ -19,46 +19,19 @@ from regulation.enums import (
 from regulation.events import RegulationEvent, dossier_event_write
 from regulation.models import Booking, Dossier, SurnumeraireRequest
 from regulation.policies import Action
-from regulation.services._common import _ensure_may_act, _locked, _move, _route, _save, setting
+from regulation.services.workflow import (
+    close_apply,
+    close_without_appointment,
+    dossier_locked,
+    dossier_save,
+    ensure_may_act,
+    route_apply,
+    setting,
+    transition_apply,
+)
 from sas_platform.exceptions import ApplicationError
 
 # --- Closing (DOMAIN.md §3.1 step 4) -----------------------------------------------------------
-
-
-def _close(dossier: Dossier, reason: ClosureReason, transition: Transition, actor, now: dt.datetime) -> None:
-    _move(dossier, transition, now)
-    dossier.closed_at, dossier.closure_reason = now, reason
-    dossier.holder, dossier.held_since = None, None
-    _save(dossier, "closed_at", "closure_reason", "holder", "held_since")
-    dossier_event_write(
-        event_type=RegulationEvent.CLOSED, actor=actor, dossier=dossier, params={"reason": reason}
-    )
-
-
-def _close_without_appointment(
-    dossier: Dossier, result: OrientationResult, actor, now: dt.datetime, notes: str = ""
-) -> None:
-    _move(dossier, Transition.CLOSE_WITHOUT_APPOINTMENT, now)
-    dossier.orientation_result, dossier.oriented_at = result, now
-    dossier.orientation_notes = notes.strip() or dossier.orientation_notes
-    dossier.closed_at, dossier.closure_reason = now, ClosureReason.WITHOUT_APPOINTMENT
-    dossier.holder, dossier.held_since = None, None
-    _save(
-        dossier,
-        "orientation_result",
-        "oriented_at",
-        "orientation_notes",
-        "closed_at",
-        "closure_reason",
-        "holder",
-        "held_since",
-    )
-    dossier_event_write(
-        event_type=RegulationEvent.CLOSED_WITHOUT_APPOINTMENT,
-        actor=actor,
-        dossier=dossier,
-        params={"result": result.value},
-    )
 
 
 @transaction.atomic
@@ -67,13 +40,13 @@ def dossier_orientation_close(
 ) -> Dossier:
     """OSNP outcomes without an appointment: advice, ED, PDSA (close); back to AMU (re-route)."""
     result = OrientationResult(result)
-    dossier = _locked(dossier_id)
-    _ensure_may_act(dossier, actor, Action.ORIENT)
+    dossier = dossier_locked(dossier_id)
+    ensure_may_act(dossier, actor, Action.ORIENT)
     now = timezone.now()
     if result == OrientationResult.AMU:
-        _route(dossier, Transition.ROUTE_AMU, actor, now, notes)
+        route_apply(dossier, Transition.ROUTE_AMU, actor, now, notes)
     elif result in CLOSING_RESULTS:
-        _close_without_appointment(dossier, result, actor, now, notes)
+        close_without_appointment(dossier, result, actor, now, notes)
     else:
         raise ApplicationError(
             "Cette issue se fait par une réservation ou une demande.", code="invalid_result"
@@ -87,12 +60,12 @@ def dossier_orientation_close(
 @transaction.atomic
 def dossier_orientation_reopen(*, dossier_id: int, actor, notes: str = "") -> Dossier:
     """The appointment fell through before it happened: back to orientation."""
-    dossier = _locked(dossier_id)
-    _ensure_may_act(dossier, actor, Action.ORIENT)
+    dossier = dossier_locked(dossier_id)
+    ensure_may_act(dossier, actor, Action.ORIENT)
     now = timezone.now()
-    _move(dossier, Transition.REOPEN_ORIENTATION, now)
+    transition_apply(dossier, Transition.REOPEN_ORIENTATION, now)
     dossier.orientation_result, dossier.oriented_at = "", None
-    _save(dossier, "orientation_result", "oriented_at")
+    dossier_save(dossier, "orientation_result", "oriented_at")
     for booking in Booking.objects.filter(dossier=dossier, status=AppointmentStatus.BOOKED):
         booking.status, booking.outcome_at = AppointmentStatus.CANCELLED, now
         booking.save(update_fields=["status", "outcome_at"])
@@ -117,9 +90,9 @@ def dossiers_auto_close(*, now: dt.datetime | None = None) -> int:
     closed = 0
     for dossier_id in ids:
         with transaction.atomic():
-            dossier = _locked(dossier_id)
+            dossier = dossier_locked(dossier_id)
             if dossier.state != DossierState.ORIENTED:
                 continue
-            _close(dossier, ClosureReason.OUTCOME_UNKNOWN, Transition.CLOSE_OUTCOME_UNKNOWN, None, now)
+            close_apply(dossier, ClosureReason.OUTCOME_UNKNOWN, Transition.CLOSE_OUTCOME_UNKNOWN, None, now)
             closed += 1
     return closed

@@ -18,8 +18,16 @@ from regulation.exceptions import (
     DossierHeldByOther,
 )
 from regulation.models import Dossier
-from regulation.services._common import _ensure_action, _ensure_may_act, _locked, _move, _route, setting
-from regulation.services.closing import _close_without_appointment
+from regulation.services.workflow import (
+    close_without_appointment,
+    dossier_locked,
+    ensure_action,
+    ensure_may_act,
+    route_apply,
+    setting,
+    transition_apply,
+    transition_check,
+)
 from sas_platform.exceptions import ApplicationError
 from sas_platform.models import Commune, SasTerritory
 
@@ -102,7 +110,7 @@ def dossier_open(
         params={"origin": dossier.origin, "commune": commune.insee_code, "priority": dossier.priority},
     )
     if route is not None:
-        _route(dossier, Transition(route), actor, now)
+        route_apply(dossier, Transition(route), actor, now)
     return dossier
 
 
@@ -111,12 +119,12 @@ def dossier_route(*, dossier_id: int, actor, to: Transition, reason: str = "") -
     """Route to AMU or to general practice; instant re-orientation both ways (DOMAIN.md §3.1)."""
     if to not in (Transition.ROUTE_AMU, Transition.ROUTE_GENERAL_PRACTICE):
         raise ApplicationError("Orientation inconnue.", code="invalid_route")
-    dossier = _locked(dossier_id)
+    dossier = dossier_locked(dossier_id)
     action = (
         policies.Action.ROUTE_AMU if to == Transition.ROUTE_AMU else policies.Action.ROUTE_GENERAL_PRACTICE
     )
-    _ensure_may_act(dossier, actor, action)
-    _route(dossier, Transition(to), actor, timezone.now(), reason)
+    ensure_may_act(dossier, actor, action)
+    route_apply(dossier, Transition(to), actor, timezone.now(), reason)
     return dossier
 
 
@@ -128,11 +136,11 @@ def dossier_claim(*, dossier_id: int, actor, take_over: bool = False) -> Dossier
     """Take the dossier. Conditional on nobody holding it; ``take_over`` says so knowingly.
     Who may take it depends on its state (``policies.ACTION_ROLES``): nobody takes a closed one."""
     now = timezone.now()
-    _ensure_action(_locked(dossier_id), actor, policies.Action.CLAIM)
+    ensure_action(dossier_locked(dossier_id), actor, policies.Action.CLAIM)
     won = Dossier.objects.filter(pk=dossier_id, holder__isnull=True).update(
         holder=actor, held_since=now, updated_at=now
     )
-    dossier = _locked(dossier_id)
+    dossier = dossier_locked(dossier_id)
     if won:
         dossier_event_write(event_type=RegulationEvent.CLAIMED, actor=actor, dossier=dossier)
         return dossier
@@ -158,7 +166,7 @@ def dossier_release(*, dossier_id: int, actor) -> Dossier:
     released = Dossier.objects.filter(pk=dossier_id, holder=actor).update(
         holder=None, held_since=None, updated_at=now
     )
-    dossier = _locked(dossier_id)
+    dossier = dossier_locked(dossier_id)
     if released:
         dossier_event_write(event_type=RegulationEvent.RELEASED, actor=actor, dossier=dossier)
     return dossier
@@ -179,12 +187,11 @@ def dossier_decide(
 ) -> Dossier:
     """Record the regulator's decision; AMU re-routes, advice/ED/PDSA/prescription close at once."""
     decision = Decision(decision)
-    dossier = _locked(dossier_id)
-    _ensure_may_act(dossier, actor, policies.Action.DECIDE)
+    dossier = dossier_locked(dossier_id)
+    ensure_may_act(dossier, actor, policies.Action.DECIDE)
     now = timezone.now()
     transition = policies.decision_transition(decision)
-    if policies.transition_target(transition, dossier.state) is None:
-        _move(dossier, transition, now)  # raises the French refusal, nothing changed
+    transition_check(dossier, transition)
     dossier.decision, dossier.decision_notes = decision, notes.strip()
     dossier.decided_by, dossier.decided_at = actor, now
     if priority:
@@ -192,7 +199,7 @@ def dossier_decide(
     dossier.care_level = care_level or dossier.care_level
     fields = ["decision", "decision_notes", "decided_by", "decided_at", "priority", "care_level"]
     if transition == Transition.DECIDE:
-        _move(dossier, transition, now)
+        transition_apply(dossier, transition, now)
         dossier.holder, dossier.held_since = None, None  # back to the queue, for an OSNP
         fields += ["holder", "held_since"]
     dossier.full_clean()
@@ -204,7 +211,7 @@ def dossier_decide(
         params={"decision": decision.value, "priority": dossier.priority, "care_level": dossier.care_level},
     )
     if transition == Transition.ROUTE_AMU:
-        _route(dossier, transition, actor, now, "Décision du régulateur")
+        route_apply(dossier, transition, actor, now, "Décision du régulateur")
     elif transition == Transition.CLOSE_WITHOUT_APPOINTMENT:
-        _close_without_appointment(dossier, policies.DECISIONS_CLOSING[decision], actor, now, notes)
+        close_without_appointment(dossier, policies.DECISIONS_CLOSING[decision], actor, now, notes)
     return dossier

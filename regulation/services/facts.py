@@ -9,7 +9,9 @@ from regulation.models import ActFact, Booking, Dossier
 from regulation.selectors import pdsa_schedule_for
 
 
-def _facts_for(dossier: Dossier, booking: Booking) -> policies.ActFacts:
+def act_facts_for(
+    dossier: Dossier, booking: Booking, schedule: policies.PdsaSchedule | None = None
+) -> policies.ActFacts:
     """The pay facts of a booking (DOMAIN.md §7.2-§7.4): the effecteur is the patient's MT when
     booked as such, or when their RPPS is the MT's RPPS known on the dossier."""
     by_treating_doctor = booking.is_treating_doctor or bool(
@@ -24,23 +26,32 @@ def _facts_for(dossier: Dossier, booking: Booking) -> policies.ActFacts:
         appointment_start=booking.start,
         surnumeraire=booking.is_surnumeraire,
         by_treating_doctor=by_treating_doctor,
-        schedule=pdsa_schedule_for(territory_code=dossier.territory_id),
+        schedule=schedule or pdsa_schedule_for(territory_code=dossier.territory_id),
     )
 
 
-def _record_act_facts(dossier: Dossier, booking: Booking) -> None:
+def act_facts_record(
+    dossier: Dossier, booking: Booking, schedule: policies.PdsaSchedule | None = None
+) -> None:
     """Facts for pay, recorded on the booking as they happen (DOMAIN.md §7.2-§7.4)."""
-    facts = _facts_for(dossier, booking)
+    facts = act_facts_for(dossier, booking, schedule)
     booking.is_treating_doctor = facts.by_treating_doctor
     booking.within_48h, booking.outside_pdsa = facts.within_48h, facts.outside_pdsa
     booking.snp_candidate = facts.snp_candidate
 
 
-def _act_fact_write(dossier: Dossier, booking: Booking, now: dt.datetime) -> ActFact:
-    """The act's facts for pay once its outcome is known, in the same transaction (one row per
-    booking; remuneration counts them: DOMAIN.md §7.2 surnuméraire tiers, §7.3 SNP majoration)."""
-    facts = _facts_for(dossier, booking)
-    fact = ActFact(
+def act_fact_build(
+    dossier: Dossier,
+    booking: Booking,
+    *,
+    outcome_at: dt.datetime,
+    recorded_at: dt.datetime,
+    schedule: policies.PdsaSchedule | None = None,
+) -> ActFact:
+    """The act's row of facts for pay (unsaved): what :func:`act_fact_write` saves, and what the demo
+    history writes in bulk for past moments."""
+    facts = act_facts_for(dossier, booking, schedule)
+    return ActFact(
         booking=booking,
         dossier=dossier,
         territory_id=dossier.territory_id,
@@ -52,14 +63,20 @@ def _act_fact_write(dossier: Dossier, booking: Booking, now: dt.datetime) -> Act
         regulated_at=dossier.decided_at or dossier.picked_up_at,
         appointment_start=booking.start,
         outcome=booking.status,
-        outcome_at=now,
+        outcome_at=outcome_at,
         is_surnumeraire=facts.surnumeraire,
         is_treating_doctor=facts.by_treating_doctor,
         within_48h=facts.within_48h,
         outside_pdsa=facts.outside_pdsa,
         snp_candidate=facts.snp_candidate,
-        recorded_at=now,
+        recorded_at=recorded_at,
     )
+
+
+def act_fact_write(dossier: Dossier, booking: Booking, now: dt.datetime) -> ActFact:
+    """The act's facts for pay once its outcome is known, in the same transaction (one row per
+    booking; remuneration counts them: DOMAIN.md §7.2 surnuméraire tiers, §7.3 SNP majoration)."""
+    fact = act_fact_build(dossier, booking, outcome_at=now, recorded_at=now)
     fact.full_clean(validate_constraints=False)
     fact.save()
     return fact

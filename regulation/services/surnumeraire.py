@@ -8,7 +8,6 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
-from regulation import policies
 from regulation.enums import (
     AppointmentStatus,
     BookingKind,
@@ -25,8 +24,16 @@ from regulation.exceptions import (
 )
 from regulation.models import SurnumeraireRequest
 from regulation.policies import Action
-from regulation.services._common import _check_appointment, _ensure_may_act, _locked, _move, setting
-from regulation.services.orientation import _new_booking, _orient, _start_orientation
+from regulation.services.workflow import (
+    appointment_check,
+    booking_new,
+    dossier_locked,
+    ensure_may_act,
+    orient_apply,
+    orientation_start,
+    setting,
+    transition_check,
+)
 from sas_platform.exceptions import ApplicationError, NotFoundError
 
 # --- Surnuméraire (DOMAIN.md §3.1 step 3; seed 004) --------------------------------------------
@@ -37,12 +44,11 @@ def surnumeraire_request_create(
     *, dossier_id: int, actor, channel: RequestChannel, professional=None, structure=None
 ) -> SurnumeraireRequest:
     """Record that we asked a doctor directly, or the structure they participate through."""
-    dossier = _locked(dossier_id)
-    _ensure_may_act(dossier, actor, Action.ORIENT)
+    dossier = dossier_locked(dossier_id)
+    ensure_may_act(dossier, actor, Action.ORIENT)
     now = timezone.now()
-    if policies.transition_target(Transition.ORIENT, dossier.state) is None:
-        _move(dossier, Transition.ORIENT, now)
-    _start_orientation(dossier, actor, now)
+    transition_check(dossier, Transition.ORIENT)
+    orientation_start(dossier, actor, now)
     request = SurnumeraireRequest(
         dossier=dossier,
         professional=professional,
@@ -60,6 +66,52 @@ def surnumeraire_request_create(
         params={"request": request.pk, "target": request.target_label, "channel": request.channel},
     )
     return request
+
+
+def _accepted_orient(
+    dossier,
+    request,
+    actor,
+    now: dt.datetime,
+    *,
+    professional,
+    doctor_name: str,
+    appointment_at: dt.datetime | None,
+) -> None:
+    """An accepted request: the other pending ones are withdrawn, the surnuméraire act is booked
+    (§7.2 fact) and the dossier oriented."""
+    SurnumeraireRequest.objects.filter(dossier=dossier, status=RequestStatus.PENDING).update(
+        status=RequestStatus.CANCELLED, answered_at=now
+    )
+    category = request.structure.kind.upper() if request.structure else OrientationCategory.PS
+    accepting = professional
+    booking = booking_new(
+        dossier,
+        actor,
+        kind=BookingKind.SURNUMERAIRE,
+        status=AppointmentStatus.BOOKED,
+        professional=accepting,
+        structure=request.structure,
+        doctor_name=doctor_name,
+        rpps=getattr(accepting, "identifier", "") if accepting else "",
+        start=appointment_at,
+        confirmed_at=now,
+        is_surnumeraire=True,
+        is_treating_doctor=bool(
+            dossier.treating_doctor_rpps
+            and accepting
+            and accepting.identifier == dossier.treating_doctor_rpps
+        ),
+    )
+    if dossier.state in (DossierState.REGULATED, DossierState.ORIENTING):
+        orient_apply(
+            dossier,
+            OrientationResult.SURNUMERAIRE,
+            category if category in OrientationCategory.values else OrientationCategory.PS,
+            actor,
+            now,
+            booking,
+        )
 
 
 @transaction.atomic
@@ -97,7 +149,7 @@ def surnumeraire_request_answer(
         )
     now = timezone.now()
     if status == RequestStatus.ACCEPTED:
-        _check_appointment(target.dossier, appointment_at, now, "appointment_at")
+        appointment_check(target.dossier, appointment_at, now, "appointment_at")
     won = SurnumeraireRequest.objects.filter(pk=request_id, status=RequestStatus.PENDING).update(
         status=status,
         answered_at=now,
@@ -115,7 +167,7 @@ def surnumeraire_request_answer(
             f"Cette demande a déjà reçu une réponse ({request.get_status_display().lower()}).",
             extra={"status": request.status},
         )
-    dossier = _locked(request.dossier_id)
+    dossier = dossier_locked(request.dossier_id)
     dossier_event_write(
         event_type=RegulationEvent.SURNUMERAIRE_ANSWERED,
         actor=actor,
@@ -124,38 +176,15 @@ def surnumeraire_request_answer(
     )
     if status != RequestStatus.ACCEPTED:
         return request
-    SurnumeraireRequest.objects.filter(dossier=dossier, status=RequestStatus.PENDING).update(
-        status=RequestStatus.CANCELLED, answered_at=now
-    )
-    category = request.structure.kind.upper() if request.structure else OrientationCategory.PS
-    accepting = professional
-    booking = _new_booking(
+    _accepted_orient(
         dossier,
+        request,
         actor,
-        kind=BookingKind.SURNUMERAIRE,
-        status=AppointmentStatus.BOOKED,
-        professional=accepting,
-        structure=request.structure,
+        now,
+        professional=professional,
         doctor_name=doctor_name,
-        rpps=getattr(accepting, "identifier", "") if accepting else "",
-        start=appointment_at,
-        confirmed_at=now,
-        is_surnumeraire=True,
-        is_treating_doctor=bool(
-            dossier.treating_doctor_rpps
-            and accepting
-            and accepting.identifier == dossier.treating_doctor_rpps
-        ),
+        appointment_at=appointment_at,
     )
-    if dossier.state in (DossierState.REGULATED, DossierState.ORIENTING):
-        _orient(
-            dossier,
-            OrientationResult.SURNUMERAIRE,
-            category if category in OrientationCategory.values else OrientationCategory.PS,
-            actor,
-            now,
-            booking,
-        )
     return request
 
 

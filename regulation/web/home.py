@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from regulation import permissions, selectors
 from regulation.enums import DossierState
-from sas_platform.web.home import HomeStatus
+from sas_platform.navigation import HomeStatus
 
 #: Queue states waiting for each desk role (DOMAIN.md §3.1 steps 1-3).
 WAITING_FOR = {

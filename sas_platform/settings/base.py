@@ -296,7 +296,6 @@ PLANNING_BREAKER_RESET_SECONDS = read("PLANNING_BREAKER_RESET_SECONDS", "int", d
 PLANNING_DECLARED_HORIZON_DAYS = 14
 # A one-off declared block lies at most this many days ahead (planning/policies.py, issue 9).
 PLANNING_ONE_OFF_MAX_DAYS = read("PLANNING_ONE_OFF_MAX_DAYS", "int", default=90, minimum=1)
-PLANNING_HOLD_MINUTES = 10
 # Retention (planning.services.retention, nightly): past slots never booked, old source runs.
 PLANNING_SLOT_RETENTION_DAYS = read("PLANNING_SLOT_RETENTION_DAYS", "int", default=7, minimum=1)
 PLANNING_RUN_RETENTION_DAYS = read("PLANNING_RUN_RETENTION_DAYS", "int", default=30, minimum=1)

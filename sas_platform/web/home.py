@@ -1,7 +1,9 @@
 """What each role sees first on the home page.
 
 A section per role the user holds: a title, what the role does here, the next step and
-the links that exist. Apps enrich these sections as their pages land: an app registers a
+the links that exist. Apps enrich these sections as their pages land: an app adds its pages to a
+role's section by registering a navigation entry with ``home=True`` (:mod:`sas_platform.navigation`;
+the links named here are the kernel's own), and registers a
 *status provider* for a role (``register_status``) in its ``AppConfig.ready()``; the provider
 reads the app's own selectors (the ones behind the page the section links to, with the same user
 scoping), so the home never says "nothing pending" over a full page. The kernel imports no app.
@@ -9,12 +11,13 @@ scoping), so the home never says "nothing pending" over a full page. The kernel 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.urls import NoReverseMatch, reverse
 
+from sas_platform import navigation
 from sas_platform.enums import Role
+from sas_platform.navigation import HomeStatus, register_status, status_for
 
 
 @dataclass(frozen=True)
@@ -32,50 +35,24 @@ class HomeSection:
     links: tuple[HomeLink, ...] = field(default_factory=tuple)
 
 
-@dataclass(frozen=True)
-class HomeStatus:
-    """What a role's section says now, read from data. ``count`` 0 shows the section's empty state."""
-
-    message: str
-    count: int | None = None
-    level: str = "info"  # "info" | "warning" | "success": DSFR notice/badge flavour
-
-
-StatusProvider = Callable[..., "HomeStatus | None"]
-_STATUS_PROVIDERS: dict[str, StatusProvider] = {}
-
-
-def register_status(role: Role | str, provider: StatusProvider) -> None:
-    """Let an app say what a role's section shows (``provider(user=...)``; ``None``: the empty state)."""
-    _STATUS_PROVIDERS[str(role)] = provider
-
-
-def status_for(role: Role | str, user) -> HomeStatus | None:
-    provider = _STATUS_PROVIDERS.get(str(role))
-    return provider(user=user) if provider is not None else None
-
-
 SECTIONS: dict[str, HomeSection] = {
     Role.ARM: HomeSection(
         Role.ARM,
         "Prise d'appel",
         "Vous décrochez les appels du SAS, qualifiez la demande et orientez vers l'AMU ou la médecine générale.",
         "Aucun appel en cours. Quand un patient appelle, ouvrez un dossier depuis la prise d'appel.",
-        (HomeLink("Prise d'appel", "regulation-pickup"), HomeLink("File d'attente", "regulation-queue")),
     ),
     Role.REGULATEUR: HomeSection(
         Role.REGULATEUR,
         "Régulation de médecine générale",
         "Vous prenez la décision médicale pour les dossiers orientés vers la médecine générale.",
         "Aucun dossier n'attend de décision. Les dossiers orientés par les ARM apparaîtront ici.",
-        (HomeLink("File d'attente", "regulation-queue"),),
     ),
     Role.OSNP: HomeSection(
         Role.OSNP,
         "Orientation des patients",
         "Vous exécutez la décision du régulateur : médecin traitant, créneau dans les 48 h ou surnuméraire.",
         "Aucune orientation en attente. Les dossiers régulés apparaîtront ici.",
-        (HomeLink("File d'attente", "regulation-queue"),),
     ),
     Role.EFFECTEUR: HomeSection(
         Role.EFFECTEUR,
@@ -83,17 +60,12 @@ SECTIONS: dict[str, HomeSection] = {
         "Vous recevez des patients orientés par le SAS, sur vos créneaux ou en surnuméraire.",
         "Vous n'avez pas encore déclaré votre participation. Déclarez « je participe au SAS » "
         "et rendez visibles au moins 2 heures de disponibilité par semaine.",
-        (
-            HomeLink("Je participe au SAS", "cpts:my-participation"),
-            HomeLink("Mes disponibilités", "planning-availability"),
-        ),
     ),
     Role.COORDINATEUR_STRUCTURE: HomeSection(
         Role.COORDINATEUR_STRUCTURE,
         "Ma structure",
         "Vous gérez les membres de votre structure, leur participation et les demandes du SAS.",
         "Aucune demande du SAS en attente. Vérifiez que vos membres et vos coordonnées sont à jour.",
-        (HomeLink("Demandes du SAS", "regulation-structure-requests"),),
     ),
     Role.AGENT_CPAM: HomeSection(
         Role.AGENT_CPAM,
@@ -140,7 +112,8 @@ def home_sections_for(user) -> list[dict]:
             continue
         section = SECTIONS[role]
         links = []
-        for link in section.links:
+        registered = [HomeLink(label, url_name) for label, url_name in navigation.home_links_for(role)]
+        for link in (*registered, *section.links):
             try:
                 links.append({"label": link.label, "url": reverse(link.url_name)})
             except NoReverseMatch:
@@ -160,3 +133,14 @@ def home_sections_for(user) -> list[dict]:
             }
         )
     return sections
+
+
+__all__ = [
+    "SECTIONS",
+    "HomeLink",
+    "HomeSection",
+    "HomeStatus",
+    "home_sections_for",
+    "register_status",
+    "status_for",
+]

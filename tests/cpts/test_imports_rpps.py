@@ -14,7 +14,7 @@ from django.db.models import Max
 from cpts.enums import DataSource, ImportStatus
 from cpts.exceptions import ImportFileError
 from cpts.imports import rpps_import
-from cpts.imports.rpps import _ahead
+from cpts.imports.rpps import read_ahead
 from cpts.imports.runs import import_run_create, import_run_execute
 from cpts.models import ImportRun, PracticePlace, Professional
 from tests.cpts.factories import StructureFactory, valid_rpps
@@ -206,7 +206,7 @@ def test_unknown_header_imports_nothing(tmp_path):
 
 
 def test_batches_end_at_person_boundaries(tmp_path, monkeypatch):
-    monkeypatch.setattr("cpts.imports.rpps.BATCH_SIZE", 2)
+    monkeypatch.setattr("cpts.imports.rpps.run.BATCH_SIZE", 2)
     a, b = valid_rpps(40), valid_rpps(41)
     lines = [gp(a, "MARTIN", tech=f"R{n}") for n in range(3)] + [gp(b, "DURAND", tech="R9")]
     stats = rpps_import(path=write(tmp_path, lines))
@@ -235,9 +235,7 @@ def test_command_on_unreadable_file_fails_with_french_message(tmp_path):
 
 
 def test_import_run_records_progress_and_report():
-    run = import_run_create(
-        kind="rpps", file_name=PSC_SAMPLE.name, file_path=str(PSC_SAMPLE), actor=None, enqueue=False
-    )
+    run = import_run_create(kind="rpps", file_name=PSC_SAMPLE.name, file_path=str(PSC_SAMPLE), actor=None)
     import_run_execute(run_id=run.pk)
     run.refresh_from_db()
     assert run.status == ImportStatus.DONE
@@ -348,14 +346,14 @@ def test_only_an_rpps_import_can_be_full():
 
 
 def test_a_failed_batch_stops_the_import_and_its_reading_thread(tmp_path, monkeypatch):
-    monkeypatch.setattr("cpts.imports.rpps.BATCH_SIZE", 1)
+    monkeypatch.setattr("cpts.imports.rpps.run.BATCH_SIZE", 1)
     calls = []
 
     def broken_flush(batch, stats, source, seen):
         calls.append(len(batch.lines))
         raise RuntimeError("base indisponible")
 
-    monkeypatch.setattr("cpts.imports.rpps._flush", broken_flush)
+    monkeypatch.setattr("cpts.imports.rpps.run.batch_write", broken_flush)
     lines = [gp(valid_rpps(90 + n), "MARTIN", tech=f"R{n}") for n in range(10)]
     with pytest.raises(RuntimeError, match="base indisponible"):
         rpps_import(path=write(tmp_path, lines))
@@ -371,6 +369,6 @@ def test_reading_ahead_raises_the_readers_error_in_order():
 
     got = []
     with pytest.raises(ValueError, match="illisible"):
-        for item in _ahead(items()):
+        for item in read_ahead(items()):
             got.append(item)
     assert got == [1, 2]

@@ -227,10 +227,10 @@ def test_circuit_opens_after_repeated_failures_and_closes_after_a_successful_pro
 def test_a_source_is_never_polled_twice_at_once(httpserver, db):
     from django.core.cache import cache
 
-    from planning.services import _lock_key
+    from planning.services import source_poll_lock_key
 
     source = _failing(httpserver)
-    cache.add(_lock_key(source.pk), "1", 60)
+    cache.add(source_poll_lock_key(source.pk), "1", 60)
 
     run = source_poll(source_id=source.pk, **WINDOW)
 

@@ -182,7 +182,7 @@ def test_out_of_range_input_is_refused_in_french(kwargs, message):
 def test_written_sql_returns_what_the_orm_query_returns(filters, django_assert_num_queries):
     """On PostgreSQL the search sends its query as written SQL (built once per shape); the ORM query
     stays the reference (and runs on SQLite): same rows, same columns, same order."""
-    from planning.selectors import _candidates, _candidates_queryset
+    from planning.selectors import candidate_rows, candidates_queryset
 
     stale = AgendaSource.objects.create(name="vieille", label="Vieille", last_success_at=None)
     live = AgendaSource.objects.create(name="vive", label="Vive", last_success_at=timezone.now())
@@ -210,8 +210,8 @@ def test_written_sql_returns_what_the_orm_query_returns(filters, django_assert_n
     }
 
     with django_assert_num_queries(1):
-        written = _candidates(**kwargs)
-    orm = list(_candidates_queryset(**kwargs))
+        written = candidate_rows(**kwargs)
+    orm = list(candidates_queryset(**kwargs))
 
     assert written and [row.pop("d2") for row in written] == pytest.approx([row.pop("d2") for row in orm])
     assert written == orm

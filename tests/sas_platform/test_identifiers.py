@@ -8,12 +8,16 @@ from sas_platform.identifiers import (
     departement_of_insee,
     format_phone_national,
     is_valid_rpps,
+    national_id_normalize,
+    national_id_of_rpps,
+    national_id_split,
     normalize_adeli,
     normalize_finess,
     normalize_insee_commune,
     normalize_phone,
     normalize_rpps,
     normalize_siret,
+    rpps_of_national_id,
     validate_adeli,
     validate_finess,
     validate_insee_commune,
@@ -233,3 +237,51 @@ def test_phone_invalid(value):
         validate_phone(value)
     assert _code(excinfo) == "phone_invalid"
     assert excinfo.value.messages == [f"Le numéro de téléphone {value.strip()} est invalide."]
+
+
+# --- National identifier (issue 10: written once) --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("810003384327", ("8", "10003384327")),
+        (" 810003384327 ", ("8", "10003384327")),
+        ("10003384327", ("8", "10003384327")),
+        ("0131234567", ("0", "131234567")),
+        ("02b1234567", ("0", "2B1234567")),
+        ("81000338432", ("8", "81000338432")),  # 11 digits: a bare RPPS
+        ("8100033843", None),
+        ("910003384327", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_national_id_split_strict(value, expected):
+    assert national_id_split(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("810003384327", ("8", "10003384327")),
+        ("10003384327", ("8", "10003384327")),
+        ("8abc", ("8", "abc")),
+        ("0123", ("0", "123")),
+        ("8", None),
+        ("9123", None),
+        ("8-12", None),
+    ],
+)
+def test_national_id_split_lenient(value, expected):
+    assert national_id_split(value, strict=False) == expected
+
+
+def test_national_id_normalize_and_rpps_of():
+    assert national_id_of_rpps("10003384327") == "810003384327"
+    assert national_id_normalize("10003384327") == "810003384327"
+    assert national_id_normalize(" 810003384327 ") == "810003384327"
+    assert national_id_normalize("0131234567") == "0131234567"
+    assert rpps_of_national_id("810003384327") == "10003384327"
+    assert rpps_of_national_id("10003384327") == "10003384327"
+    assert rpps_of_national_id("0131234567") == "0131234567"

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
+from remuneration.permissions import can_view_remuneration
 from sas_platform import permissions
 from sas_platform.enums import AuditEventType, Role
 from sas_platform.models import AuditEvent, Departement, User
@@ -260,7 +261,7 @@ def test_regulation_desk_needs_a_territory(make_user):
 )
 def test_role_permissions_matrix(make_user, role, remuneration, audit, admin_site):
     user = make_user(role)
-    assert permissions.can_view_remuneration(user) is remuneration
+    assert can_view_remuneration(user) is remuneration
     assert permissions.can_view_audit_trail(user) is audit
     assert permissions.can_use_admin_site(user) is admin_site
     assert permissions.is_platform_admin(user) is (role == Role.ADMIN_PLATEFORME)
@@ -270,7 +271,7 @@ def test_role_permissions_matrix(make_user, role, remuneration, audit, admin_sit
 def test_anonymous_has_no_permission():
     anonymous = AnonymousUser()
     assert permissions.is_platform_admin(anonymous) is False
-    assert permissions.can_view_remuneration(anonymous) is False
+    assert can_view_remuneration(anonymous) is False
     assert permissions.can_view_audit_trail(anonymous) is False
     assert permissions.can_use_admin_site(anonymous) is False
     assert permissions.can_administer_territory(anonymous, "13") is False

@@ -31,7 +31,6 @@ class ImportCommand(BaseCommand):
             file_name=path.name,
             file_path=str(path.resolve()),
             actor=None,
-            enqueue=False,
             full_extract=options.get("full", False),
         )
         bar = tqdm(

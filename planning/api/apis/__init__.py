@@ -14,10 +14,6 @@ view and serializer stays importable from ``planning.api.apis``.
 
 from __future__ import annotations
 
-from planning.api.apis._common import (
-    _deny,
-    _invalid,
-)
 from planning.api.apis.declared import (
     AVAILABILITY_EXAMPLE,
     DeclaredAvailabilityCreateApi,
@@ -28,8 +24,6 @@ from planning.api.apis.declared import (
     DeclaredAvailabilityOutputSerializer,
     DeclaredAvailabilityUpdateApi,
     DeclaredWeekSerializer,
-    _own_availability,
-    _professional_or_403,
 )
 from planning.api.apis.search import (
     SlotPlaceSerializer,
@@ -42,7 +36,6 @@ from planning.api.apis.sources import (
     AgendaSourceRunApi,
     AgendaSourceRunListApi,
     RunOutputSerializer,
-    _visible_source,
 )
 
 __all__ = [
@@ -63,9 +56,4 @@ __all__ = [
     "SlotProfessionalSerializer",
     "SlotResultSerializer",
     "SlotSearchApi",
-    "_deny",
-    "_invalid",
-    "_own_availability",
-    "_professional_or_403",
-    "_visible_source",
 ]

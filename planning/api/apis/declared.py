@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from planning import permissions, selectors, services
-from planning.api.apis._common import _deny
+from planning.api.apis._common import deny
 from planning.enums import AvailabilityKind, Modality
 from planning.models import DeclaredAvailability
 from sas_platform.api.apis import ErrorSerializer
@@ -78,7 +78,7 @@ AVAILABILITY_EXAMPLE = {
 
 def _professional_or_403(user):
     if not permissions.can_declare_availability(user):
-        raise _deny("Réservé au médecin effecteur rattaché à sa fiche de l'annuaire.")
+        raise deny("Réservé au médecin effecteur rattaché à sa fiche de l'annuaire.")
     return user.professional
 
 

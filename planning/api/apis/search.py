@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from planning import permissions, selectors
-from planning.api.apis._common import _deny, _invalid
+from planning.api.apis._common import deny, invalid
 from planning.enums import Modality
 from planning.selectors import MAX_RADIUS_KM
 from sas_platform.api.apis import ErrorSerializer
@@ -201,7 +201,7 @@ class SlotSearchApi(APIView):
         if data.get("commune"):
             commune = commune_get(insee_code=data["commune"].strip())
             if commune is None or commune.latitude is None:
-                raise _invalid("commune", f"Commune {data['commune'].strip()} inconnue.")
+                raise invalid("commune", f"Commune {data['commune'].strip()} inconnue.")
             latitude, longitude = (
                 data.get("latitude", commune.latitude),
                 data.get("longitude", commune.longitude),
@@ -210,10 +210,10 @@ class SlotSearchApi(APIView):
             latitude, longitude = data["latitude"], data["longitude"]
             commune = selectors.commune_nearest(latitude=latitude, longitude=longitude)
             if commune is None:
-                raise _invalid("latitude", "Aucune commune connue à moins de 30 km de ces coordonnées.")
+                raise invalid("latitude", "Aucune commune connue à moins de 30 km de ces coordonnées.")
         departement = commune.departement_id
         if not permissions.can_search_slots(request.user, departement):
-            raise _deny("Vous ne pouvez chercher des créneaux que pour un patient de vos territoires.")
+            raise deny("Vous ne pouvez chercher des créneaux que pour un patient de vos territoires.")
         start = data.get("start") or timezone.now()
         end = data.get("end") or start + timedelta(hours=48)
         results = selectors.slots_search(

@@ -9,8 +9,8 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from planning import permissions, selectors, services
-from planning.api.apis._common import _deny
+from planning import permissions, selectors, services, tasks
+from planning.api.apis._common import deny
 from planning.connectors.breaker import breaker_state
 from planning.models import AgendaSource
 from sas_platform.api.apis import ErrorSerializer
@@ -79,7 +79,7 @@ class AgendaSourceListApi(APIView):
     )
     def get(self, request):
         if not permissions.can_view_sources(request.user):
-            raise _deny()
+            raise deny()
         now = timezone.now()
         sources = list(selectors.sources_visible_to(user=request.user))
         last_runs = selectors.source_last_runs(sources=sources)
@@ -107,7 +107,7 @@ class AgendaSourceRunListApi(APIView):
     )
     def get(self, request, pk: int):
         if not permissions.can_view_sources(request.user):
-            raise _deny()
+            raise deny()
         source = _visible_source(request.user, pk)
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(selectors.source_runs_of(source=source), request, view=self)
@@ -134,11 +134,12 @@ class AgendaSourceRunApi(APIView):
     )
     def post(self, request, pk: int):
         if not permissions.can_view_sources(request.user):
-            raise _deny()
+            raise deny()
         source = _visible_source(request.user, pk)
         if not permissions.can_run_source(request.user, source):
-            raise _deny("Seul un administrateur peut interroger cette source.")
+            raise deny("Seul un administrateur peut interroger cette source.")
         run = services.source_run_request(source=source, actor=request.user)
+        tasks.source_poll_enqueue(source_id=source.pk, run_id=run.pk)
         return Response(
             self.OutputSerializer({"run_id": run.pk, "status": run.status}).data,
             status=status.HTTP_202_ACCEPTED,

@@ -16,7 +16,7 @@ from sas_platform.exceptions import NotFoundError, PermissionDeniedError
 ROUTES = {"amu": Transition.ROUTE_AMU, "general_practice": Transition.ROUTE_GENERAL_PRACTICE}
 
 
-def _dossier(pk: int, user, allowed: Callable) -> Dossier:
+def dossier_for(pk: int, user, allowed: Callable) -> Dossier:
     dossier = Dossier.objects.filter(pk=pk).first()
     if dossier is None:
         raise NotFoundError("Dossier introuvable.", code="dossier_not_found")
@@ -69,5 +69,5 @@ class DossierOutputSerializer(QueueItemSerializer):
         return [str(t) for t in policies.allowed_transitions(dossier.state)]
 
 
-def _out(dossier: Dossier) -> dict:
+def dossier_out(dossier: Dossier) -> dict:
     return DossierOutputSerializer(dossier).data

@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from regulation import permissions, services
-from regulation.api.apis._common import _dossier
+from regulation.api.apis._common import dossier_for
 from regulation.enums import (
     AppointmentStatus,
 )
@@ -57,7 +57,7 @@ class DossierBookApi(APIView):
         ],
     )
     def post(self, request, pk: int):
-        dossier = _dossier(pk, request.user, permissions.can_orient_dossier)
+        dossier = dossier_for(pk, request.user, permissions.can_orient_dossier)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         booking = services.slot_book_platform(

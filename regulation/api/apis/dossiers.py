@@ -8,7 +8,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from regulation import permissions, selectors, services
-from regulation.api.apis._common import ROUTES, DossierOutputSerializer, QueueItemSerializer, _dossier, _out
+from regulation.api.apis._common import (
+    ROUTES,
+    DossierOutputSerializer,
+    QueueItemSerializer,
+    dossier_for,
+    dossier_out,
+)
 from regulation.enums import (
     CallerRelation,
     CareLevel,
@@ -91,8 +97,8 @@ class DossierListCreateApi(APIView):
             raise ApplicationError(
                 "Commune inconnue.", code="invalid", extra={"fields": {"commune": ["Code INSEE inconnu."]}}
             )
-        territory = commune.departement_id
-        if not permissions.can_create_dossier(request.user, territory):
+        territory = selectors.dossier_territory_for(user=request.user, commune_code=commune.insee_code)
+        if territory is None:
             raise PermissionDeniedError("Vous ne pouvez pas ouvrir de dossier sur ce territoire.")
         route = ROUTES.get(data.pop("route", None) or "")
         dossier = services.dossier_open(
@@ -103,7 +109,7 @@ class DossierListCreateApi(APIView):
             route=route,
             **data,
         )
-        return Response(_out(dossier), status=status.HTTP_201_CREATED)
+        return Response(dossier_out(dossier), status=status.HTTP_201_CREATED)
 
 
 class DossierDetailApi(APIView):
@@ -115,7 +121,7 @@ class DossierDetailApi(APIView):
         dossier = selectors.dossier_read(
             user=request.user, dossier_id=pk, path=request.get_full_path(), purpose=AccessPurpose.API
         )
-        return Response(_out(dossier))
+        return Response(dossier_out(dossier))
 
 
 class DossierRouteApi(APIView):
@@ -146,7 +152,7 @@ class DossierRouteApi(APIView):
         ],
     )
     def post(self, request, pk: int):
-        dossier = _dossier(pk, request.user, permissions.can_route_dossier)
+        dossier = dossier_for(pk, request.user, permissions.can_route_dossier)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         dossier = services.dossier_route(
@@ -155,7 +161,7 @@ class DossierRouteApi(APIView):
             to=ROUTES[serializer.validated_data["route"]],
             reason=serializer.validated_data["reason"],
         )
-        return Response(_out(dossier))
+        return Response(dossier_out(dossier))
 
 
 class DossierClaimApi(APIView):
@@ -181,20 +187,20 @@ class DossierClaimApi(APIView):
         ],
     )
     def post(self, request, pk: int):
-        dossier = _dossier(pk, request.user, permissions.can_view_dossier)  # the service says who may
+        dossier = dossier_for(pk, request.user, permissions.can_view_dossier)  # the service says who may
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         dossier = services.dossier_claim(
             dossier_id=dossier.pk, actor=request.user, take_over=serializer.validated_data["take_over"]
         )
-        return Response(_out(dossier))
+        return Response(dossier_out(dossier))
 
 
 class DossierReleaseApi(APIView):
     @extend_schema(summary="Relâcher un dossier", request=None, responses={200: DossierOutputSerializer})
     def post(self, request, pk: int):
-        dossier = _dossier(pk, request.user, permissions.can_release_dossier)
-        return Response(_out(services.dossier_release(dossier_id=dossier.pk, actor=request.user)))
+        dossier = dossier_for(pk, request.user, permissions.can_release_dossier)
+        return Response(dossier_out(services.dossier_release(dossier_id=dossier.pk, actor=request.user)))
 
 
 class DossierDecideApi(APIView):
@@ -213,7 +219,7 @@ class DossierDecideApi(APIView):
         examples=[OpenApiExample("RDV sous 48 h", value={"decision": "appointment_48h", "priority": "P2"})],
     )
     def post(self, request, pk: int):
-        dossier = _dossier(pk, request.user, permissions.can_decide_dossier)
+        dossier = dossier_for(pk, request.user, permissions.can_decide_dossier)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -225,7 +231,7 @@ class DossierDecideApi(APIView):
             priority=data.get("priority"),
             care_level=data["care_level"],
         )
-        return Response(_out(dossier))
+        return Response(dossier_out(dossier))
 
 
 class DossierCloseApi(APIView):
@@ -253,10 +259,10 @@ class DossierCloseApi(APIView):
         ],
     )
     def post(self, request, pk: int):
-        dossier = _dossier(pk, request.user, permissions.can_orient_dossier)
+        dossier = dossier_for(pk, request.user, permissions.can_orient_dossier)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         dossier = services.dossier_orientation_close(
             dossier_id=dossier.pk, actor=request.user, **serializer.validated_data
         )
-        return Response(_out(dossier))
+        return Response(dossier_out(dossier))

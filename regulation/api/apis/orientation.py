@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from regulation import permissions, selectors, services
-from regulation.api.apis._common import DossierOutputSerializer, QueueItemSerializer, _dossier, _out
+from regulation.api.apis._common import DossierOutputSerializer, QueueItemSerializer, dossier_for, dossier_out
 from regulation.api.apis.bookings import BookingOutputSerializer
 from regulation.enums import (
     TreatingDoctorCallResult,
@@ -95,13 +95,13 @@ class DossierTreatingDoctorApi(APIView):
         ],
     )
     def post(self, request, pk: int):
-        dossier = _dossier(pk, request.user, permissions.can_orient_dossier)
+        dossier = dossier_for(pk, request.user, permissions.can_orient_dossier)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         dossier = services.treating_doctor_call_record(
             dossier_id=dossier.pk, actor=request.user, **serializer.validated_data
         )
-        return Response(_out(dossier))
+        return Response(dossier_out(dossier))
 
 
 class DossierBookingsApi(APIView):
@@ -110,5 +110,5 @@ class DossierBookingsApi(APIView):
         responses={200: BookingOutputSerializer(many=True), 403: ErrorSerializer},
     )
     def get(self, request, pk: int):
-        dossier = _dossier(pk, request.user, permissions.can_view_dossier)
+        dossier = dossier_for(pk, request.user, permissions.can_view_dossier)
         return Response(BookingOutputSerializer(selectors.dossier_bookings(dossier=dossier), many=True).data)

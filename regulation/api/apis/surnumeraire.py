@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from regulation import permissions, selectors, services
-from regulation.api.apis._common import _dossier
+from regulation.api.apis._common import dossier_for
 from regulation.enums import (
     RequestChannel,
     RequestStatus,
@@ -80,18 +80,13 @@ class SurnumeraireRequestCreateApi(APIView):
         ],
     )
     def post(self, request):
-        from cpts.models import Professional, Structure
-
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        dossier = _dossier(data["dossier"], request.user, permissions.can_orient_dossier)
-        professional = (
-            Professional.objects.filter(pk=data["professional"]).first() if data["professional"] else None
+        dossier = dossier_for(data["dossier"], request.user, permissions.can_orient_dossier)
+        professional, structure = selectors.surnumeraire_target(
+            professional_id=data["professional"], structure_id=data["structure"]
         )
-        structure = Structure.objects.filter(pk=data["structure"]).first() if data["structure"] else None
-        if (professional is None) == (structure is None):
-            raise ApplicationError("Indiquez un médecin ou une structure.", code="invalid")
         created = services.surnumeraire_request_create(
             dossier_id=dossier.pk,
             actor=request.user,

@@ -15,7 +15,7 @@ from regulation.models import Dossier
 from sas_platform.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
 
 
-def _read(request: HttpRequest, pk: int, allowed: Callable | None = None) -> Dossier:
+def dossier_read_for(request: HttpRequest, pk: int, allowed: Callable | None = None) -> Dossier:
     """The dossier for a page: 404 / 403 before anything is logged; then the read is logged."""
     try:
         return selectors.dossier_read(
@@ -27,7 +27,7 @@ def _read(request: HttpRequest, pk: int, allowed: Callable | None = None) -> Dos
         raise PermissionDenied(exc.message) from exc
 
 
-def _target(pk: int, allowed: Callable, user) -> Dossier:
+def dossier_target(pk: int, allowed: Callable, user) -> Dossier:
     """The dossier an action works on (no patient data shown): 404 / 403."""
     dossier = Dossier.objects.filter(pk=pk).first()
     if dossier is None:
@@ -37,7 +37,7 @@ def _target(pk: int, allowed: Callable, user) -> Dossier:
     return dossier
 
 
-def _run(request: HttpRequest, action: Callable, success: str = "") -> bool:
+def service_run(request: HttpRequest, action: Callable, success: str = "") -> bool:
     try:
         action()
     except ApplicationError as exc:

@@ -14,7 +14,7 @@ from regulation import permissions, selectors, services
 from regulation.enums import Decision, DossierState, Transition
 from regulation.policies import Action
 from regulation.web import forms
-from regulation.web.views._common import _read, _run, _target, page_for
+from regulation.web.views._common import dossier_read_for, dossier_target, page_for, service_run
 
 # --- Dossier -----------------------------------------------------------------------------------
 
@@ -22,7 +22,7 @@ from regulation.web.views._common import _read, _run, _target, page_for
 @login_required
 @require_GET
 def dossier_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    dossier = _read(request, pk)
+    dossier = dossier_read_for(request, pk)
     user = request.user
     act = functools.partial(permissions.can_act_on_dossier, user, dossier)
     return render(
@@ -49,12 +49,12 @@ def dossier_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def dossier_route(request: HttpRequest, pk: int) -> HttpResponse:
-    dossier = _target(pk, permissions.can_route_dossier, request.user)
+    dossier = dossier_target(pk, permissions.can_route_dossier, request.user)
     to = {"amu": Transition.ROUTE_AMU, "mg": Transition.ROUTE_GENERAL_PRACTICE}.get(request.POST.get("to"))
     if to is None:
         messages.error(request, "Orientation inconnue.")
     else:
-        _run(
+        service_run(
             request,
             lambda: services.dossier_route(dossier_id=dossier.pk, actor=request.user, to=to),
             "Dossier transmis à l'AMU."
@@ -67,9 +67,9 @@ def dossier_route(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def dossier_claim(request: HttpRequest, pk: int) -> HttpResponse:
-    dossier = _target(pk, permissions.can_view_dossier, request.user)  # the service says who may
+    dossier = dossier_target(pk, permissions.can_view_dossier, request.user)  # the service says who may
     take_over = request.POST.get("take_over") == "1"
-    if _run(
+    if service_run(
         request,
         lambda: services.dossier_claim(dossier_id=dossier.pk, actor=request.user, take_over=take_over),
     ):
@@ -81,8 +81,8 @@ def dossier_claim(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def dossier_release(request: HttpRequest, pk: int) -> HttpResponse:
-    dossier = _target(pk, permissions.can_release_dossier, request.user)
-    _run(
+    dossier = dossier_target(pk, permissions.can_release_dossier, request.user)
+    service_run(
         request,
         lambda: services.dossier_release(dossier_id=dossier.pk, actor=request.user),
         "Dossier relâché.",
@@ -95,7 +95,7 @@ def dossier_release(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def decision(request: HttpRequest, pk: int) -> HttpResponse:
-    dossier = _read(request, pk, permissions.can_decide_dossier)
+    dossier = dossier_read_for(request, pk, permissions.can_decide_dossier)
     form = forms.DecisionForm(
         request.POST or None,
         initial={
@@ -106,7 +106,7 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _run(
+        if service_run(
             request,
             lambda: services.dossier_decide(
                 dossier_id=dossier.pk,

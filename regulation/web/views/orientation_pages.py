@@ -9,11 +9,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from regulation import permissions, services
+from regulation import permissions, selectors, services
 from regulation.models import Booking, Dossier
 from regulation.web import forms
 from regulation.web.orientation import orientation_context, search_context
-from regulation.web.views._common import _read, _run, _target, page_for
+from regulation.web.views._common import dossier_read_for, dossier_target, page_for, service_run
+from sas_platform.exceptions import ApplicationError
 
 # --- Orientation (OSNP) ------------------------------------------------------------------------
 
@@ -21,7 +22,7 @@ from regulation.web.views._common import _read, _run, _target, page_for
 @login_required
 @require_GET
 def orientation(request: HttpRequest, pk: int) -> HttpResponse:
-    dossier = _read(request, pk, permissions.can_orient_dossier)
+    dossier = dossier_read_for(request, pk, permissions.can_orient_dossier)
     context = orientation_context(dossier=dossier, user=request.user, params=request.GET)
     context["title"] = f"Orientation {dossier.reference}"
     return render(request, "regulation/orientation.html", context)
@@ -31,7 +32,7 @@ def orientation(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def orientation_results(request: HttpRequest, pk: int) -> HttpResponse:
     """HTMX partial: the 48 h search results (refreshed after a lost race)."""
-    dossier = _target(pk, permissions.can_orient_dossier, request.user)
+    dossier = dossier_target(pk, permissions.can_orient_dossier, request.user)
     return render(
         request, "regulation/orientation.html#results", search_context(dossier=dossier, params=request.GET)
     )
@@ -44,13 +45,13 @@ def _back_to_orientation(dossier: Dossier) -> HttpResponse:
 @login_required
 @require_POST
 def orientation_treating_doctor(request: HttpRequest, pk: int) -> HttpResponse:
-    dossier = _target(pk, permissions.can_orient_dossier, request.user)
+    dossier = dossier_target(pk, permissions.can_orient_dossier, request.user)
     form = forms.TreatingDoctorForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return _back_to_orientation(dossier)
     data = form.cleaned_data
-    _run(
+    service_run(
         request,
         lambda: services.treating_doctor_call_record(
             dossier_id=dossier.pk,
@@ -70,9 +71,9 @@ def orientation_treating_doctor(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def orientation_book(request: HttpRequest, pk: int) -> HttpResponse:
     """Book a platform-owned slot; a lost race says « créneau déjà pris » and shows the refreshed list."""
-    dossier = _target(pk, permissions.can_orient_dossier, request.user)
+    dossier = dossier_target(pk, permissions.can_orient_dossier, request.user)
     slot_id = int(request.POST.get("slot", "0") or 0)
-    if _run(
+    if service_run(
         request,
         lambda: services.slot_book_platform(dossier_id=dossier.pk, slot_id=slot_id, actor=request.user),
         "Rendez-vous réservé.",
@@ -89,9 +90,9 @@ def orientation_hold(request: HttpRequest, pk: int) -> HttpResponse:
     No redirect to the editor straight from the POST: the CSP's ``form-action 'self'`` forbids it,
     and the OSNP keeps the dossier in view while booking in the editor's tool.
     """
-    dossier = _target(pk, permissions.can_orient_dossier, request.user)
+    dossier = dossier_target(pk, permissions.can_orient_dossier, request.user)
     slot_id = int(request.POST.get("slot", "0") or 0)
-    _run(
+    service_run(
         request,
         lambda: services.slot_hold_editor(dossier_id=dossier.pk, slot_id=slot_id, actor=request.user),
         "Créneau retenu : finalisez la réservation sur la page de l'éditeur.",
@@ -102,11 +103,11 @@ def orientation_hold(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def orientation_hold_release(request: HttpRequest, pk: int, booking_pk: int) -> HttpResponse:
-    dossier = _target(pk, permissions.can_orient_dossier, request.user)
+    dossier = dossier_target(pk, permissions.can_orient_dossier, request.user)
     booking = Booking.objects.filter(pk=booking_pk, dossier=dossier).first()
     if booking is None:
         raise Http404
-    _run(
+    service_run(
         request,
         lambda: services.booking_hold_release(booking_id=booking.pk, actor=request.user),
         "Créneau libéré.",
@@ -117,21 +118,20 @@ def orientation_hold_release(request: HttpRequest, pk: int, booking_pk: int) -> 
 @login_required
 @require_POST
 def orientation_surnumeraire(request: HttpRequest, pk: int) -> HttpResponse:
-    from cpts.models import Professional, Structure
-
-    dossier = _target(pk, permissions.can_orient_dossier, request.user)
+    dossier = dossier_target(pk, permissions.can_orient_dossier, request.user)
     form = forms.SurnumeraireAskForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choisissez un médecin ou une structure, et le canal.")
         return _back_to_orientation(dossier)
     data = form.cleaned_data
-    professional = (
-        Professional.objects.filter(pk=data["professional"]).first() if data["professional"] else None
-    )
-    structure = Structure.objects.filter(pk=data["structure"]).first() if data["structure"] else None
-    if professional is None and structure is None:
-        raise Http404
-    _run(
+    try:
+        professional, structure = selectors.surnumeraire_target(
+            professional_id=data["professional"], structure_id=data["structure"]
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return _back_to_orientation(dossier)
+    service_run(
         request,
         lambda: services.surnumeraire_request_create(
             dossier_id=dossier.pk,
@@ -148,9 +148,9 @@ def orientation_surnumeraire(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def orientation_close(request: HttpRequest, pk: int) -> HttpResponse:
-    dossier = _target(pk, permissions.can_orient_dossier, request.user)
+    dossier = dossier_target(pk, permissions.can_orient_dossier, request.user)
     form = forms.OrientationCloseForm(request.POST)
-    if form.is_valid() and _run(
+    if form.is_valid() and service_run(
         request,
         lambda: services.dossier_orientation_close(
             dossier_id=dossier.pk,
@@ -174,7 +174,7 @@ def booking_outcome(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = forms.OutcomeForm(request.POST)
     if form.is_valid():
-        _run(
+        service_run(
             request,
             lambda: services.booking_outcome_record(
                 booking_id=booking.pk, actor=request.user, status=form.cleaned_data["status"]

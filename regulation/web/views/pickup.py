@@ -11,22 +11,15 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from regulation import permissions, services
+from regulation import permissions, selectors, services
 from regulation.enums import DossierState, Transition
 from regulation.web import forms
 from regulation.web.views._common import form_error
 from sas_platform.enums import Role
 from sas_platform.exceptions import ApplicationError
-from sas_platform.selectors import territories_for_user, territory_codes_for_user
+from sas_platform.selectors import territory_codes_for_user
 
 # --- Pick-up (ARM) -----------------------------------------------------------------------------
-
-
-def _territory_for(user, commune) -> str | None:
-    codes = [t.code for t in territories_for_user(user=user)]
-    if commune.departement_id in codes:
-        return commune.departement_id
-    return codes[0] if len(codes) == 1 else None
 
 
 @login_required
@@ -47,11 +40,11 @@ def pickup(request: HttpRequest) -> HttpResponse:
             messages.info(request, "Ce formulaire a déjà été envoyé : le dossier existe déjà.")
             return redirect("regulation-dossier", existing) if existing else redirect("regulation-queue")
         commune = form.cleaned_data["commune"]
-        territory = _territory_for(request.user, commune)
+        territory = selectors.dossier_territory_for(user=request.user, commune_code=commune.insee_code)
         route = {"amu": Transition.ROUTE_AMU, "mg": Transition.ROUTE_GENERAL_PRACTICE}.get(
             request.POST.get("route")
         )
-        if territory is None or not permissions.can_create_dossier(request.user, territory):
+        if territory is None:
             form.add_error(None, "Cette commune n'est dans aucun de vos territoires SAS.")
         else:
             try:

@@ -14,7 +14,7 @@ from regulation.enums import RequestStatus
 from regulation.models import SurnumeraireRequest
 from regulation.web import forms
 from regulation.web.orientation import attach_member_doctors
-from regulation.web.views._common import _run
+from regulation.web.views._common import service_run
 
 # --- Surnuméraire answers (OSNP on the phone, or the structure's coordinator) ------------------
 
@@ -32,7 +32,7 @@ def request_answer(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     else:
         data = form.cleaned_data
-        _run(
+        service_run(
             request,
             lambda: services.surnumeraire_request_answer(
                 request_id=surnumeraire.pk,

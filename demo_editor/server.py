@@ -204,7 +204,10 @@ class EditorHandler(BaseHTTPRequestHandler):
             return self._booking_page(parts.path.removeprefix("/rdv/"), dict(parse_qsl(parts.query)))
         if parts.path == "/":
             return self._html(
-                200, "Agenda Démo", f"<p>{len(self.state.bookings)} rendez-vous pris depuis le démarrage.</p>"
+                200,
+                "Agenda Démo",
+                f"<p>{len(self.state.bookings)} rendez-vous pris depuis le démarrage.</p>"
+                f"<p>{len(self.state.regulators.active_accounts())} compte(s) régulateur actif(s) reçu(s) du SAS.</p>",
             )
         return self._json(404, operation_outcome("Ressource inconnue.", "not-found"))
 

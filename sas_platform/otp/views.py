@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -18,6 +18,7 @@ from dsfr.forms import DsfrBaseForm
 
 from sas_platform.otp import services
 from sas_platform.otp.demo import is_demo_device
+from sas_platform.otp.policies import session_is_strong
 from sas_platform.otp.qr import qr_svg
 
 
@@ -44,7 +45,12 @@ def _next_url(request: HttpRequest) -> str:
 @never_cache
 @login_required
 def enrol(request: HttpRequest) -> HttpResponse:
-    """Scan the QR code (or type the secret), then confirm with a first code."""
+    """Scan the QR code (or type the secret), then confirm with a first code. A user who already has
+    a device must pass it first: re-enrolling is no way around the second factor."""
+    if services.has_confirmed_device(user=request.user) and not session_is_strong(
+        user=request.user, session=request.session
+    ):
+        return redirect(f"{resolve_url('otp-verify')}?{urlencode({'next': _next_url(request)})}")
     device = services.totp_pending_device(user=request.user)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

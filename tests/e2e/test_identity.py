@@ -115,9 +115,11 @@ def test_cpam_agent_enrols_totp_then_signs_in_with_it(page, live_server, demo_pl
     password_step()
     expect(page).to_have_url(f"{live_server.url}/double-facteur/verifier/?next=%2F")
     screenshot(page, "identity-otp-verify")
-    page.goto(f"{live_server.url}/remuneration/")  # nothing else before the second factor
-    expect(page).to_have_url(f"{live_server.url}/double-facteur/verifier/?next=%2Fremuneration%2F")
+    page.goto(f"{live_server.url}/admin/")  # nothing else before the second factor
+    expect(page).to_have_url(f"{live_server.url}/double-facteur/verifier/?next=%2Fadmin%2F")
+    page.goto(f"{live_server.url}/")
     page.get_by_label("Code à usage unique").fill(code_for("agent.cpam@exemple.fr"))
     page.get_by_role("button", name="Valider").click()
-    expect(page).to_have_url(f"{live_server.url}/remuneration/")
+    expect(page).to_have_url(f"{live_server.url}/")
+    expect(page.locator('section[data-role="agent_cpam"]')).to_be_visible()
     screenshot(page, "identity-otp-cpam-signed-in")

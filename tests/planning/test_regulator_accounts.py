@@ -206,3 +206,34 @@ def test_sign_in_enqueues_one_sync_per_source(
         client.post("/connexion/", {"username": user.email, "password": "mot-de-passe-solide-42"})
         client.post("/connexion/", {"username": "arm@exemple.fr", "password": "mot-de-passe-solide-42"})
     assert calls == [(user.pk, source.pk, "sign_in")]  # the ARM has no account to send
+
+
+def test_deactivating_an_account_in_the_admin_withdraws_it(
+    demo_editor, make_user, eager, django_capture_on_commit_callbacks, client
+):
+    source = _source(f"{demo_editor.url}/fhir")
+    user = make_user(Role.OSNP, rpps=RPPS, first_name="Léa", last_name="Fabre")
+    regulator_account_sync(user_id=user.pk, source_id=source.pk)
+    admin = make_user(Role.ADMIN_PLATEFORME)
+    client.force_login(admin)
+    form = client.get(f"/admin/sas_platform/user/{user.pk}/change/").context["adminform"].form
+    data = {
+        name: field.value()
+        for name, field in ((n, form[n]) for n in form.fields)
+        if field.value() is not None
+    }
+    data.update(
+        groups=[g.pk for g in user.groups.all()],
+        territories=["13"],
+        user_permissions=[],
+        is_active="",
+        date_joined_0=user.date_joined.strftime("%d/%m/%Y"),
+        date_joined_1=user.date_joined.strftime("%H:%M:%S"),
+    )
+    data.pop("date_joined", None)
+    data.pop("last_login", None)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/admin/sas_platform/user/{user.pk}/change/", data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    method, resource = _received(demo_editor)[-1]
+    assert method == "PUT" and resource["active"] is False

@@ -138,3 +138,28 @@ def test_otp_reset_removes_devices_and_asks_to_enrol_again(client, make_user):
     assert not services.has_confirmed_device(user=user)
     _login(client, user)
     assert client.get("/")["Location"].startswith("/double-facteur/activer/")
+
+
+@pytest.mark.django_db
+def test_otp_reset_command(make_user):
+    from django.core.management import CommandError, call_command
+
+    user = make_user(Role.AGENT_ARS)
+    TOTPDevice.objects.create(user=user, name="x", confirmed=True)
+    call_command("otp_reset", user.email.upper())
+    assert not TOTPDevice.objects.filter(user=user).exists()
+    assert AuditEvent.objects.filter(event_type="platform.otp_reset").exists()
+    with pytest.raises(CommandError, match="Aucun compte"):
+        call_command("otp_reset", "personne@exemple.fr")
+
+
+@pytest.mark.django_db
+def test_enrolling_again_is_no_way_around_an_existing_device(client, make_user):
+    user = make_user(Role.ADMIN_PLATEFORME, password=PASSWORD)
+    device = TOTPDevice.objects.create(user=user, name="x", confirmed=True)
+    _login(client, user)
+    response = client.get("/double-facteur/activer/")
+    assert response.status_code == 302 and response["Location"].startswith("/double-facteur/verifier/")
+    client.post("/double-facteur/activer/", {"code": "123456"})
+    assert list(TOTPDevice.objects.filter(user=user)) == [device]  # nothing pending, nothing replaced
+    assert client.get("/").status_code == 302

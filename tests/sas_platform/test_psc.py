@@ -164,3 +164,26 @@ def test_policies_boundaries():
         check_acr("eidas2", ["eidas1"])
     assert regulation_access_label({}) == "non renseigné"
     assert regulation_access_label({"Acces_Regulation_Medicale": ["FR", "13"]}) == "FR, 13"
+
+
+@pytest.mark.django_db
+def test_psc_at_eidas1_counts_as_the_second_factor(client, psc, make_user):
+    """A SAS administrator who is a doctor signs in with the card: no TOTP asked on top."""
+    make_user(Role.ADMIN_SAS, rpps=RPPS)
+    psc.identity = {"preferred_username": f"8{RPPS}", "acr": "eidas1", "claims": {}}
+    _sign_in(client, psc)
+    assert client.get("/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_professional_linked_to_another_account_is_left_alone(client, psc, make_user):
+    other = make_user(Role.EFFECTEUR, email="autre@exemple.fr")
+    professional = Professional.objects.create(
+        identifier_type=IdentifierType.RPPS, identifier=RPPS, last_name="ROUX", user=other
+    )
+    user = make_user(Role.REGULATEUR, rpps=RPPS)
+    psc.identity = {"preferred_username": f"8{RPPS}", "acr": "eidas1", "claims": {}}
+    _sign_in(client, psc)
+    assert int(client.session["_auth_user_id"]) == user.pk
+    professional.refresh_from_db()
+    assert professional.user_id == other.pk

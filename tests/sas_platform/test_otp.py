@@ -163,3 +163,11 @@ def test_enrolling_again_is_no_way_around_an_existing_device(client, make_user):
     client.post("/double-facteur/activer/", {"code": "123456"})
     assert list(TOTPDevice.objects.filter(user=user)) == [device]  # nothing pending, nothing replaced
     assert client.get("/").status_code == 302
+
+
+@pytest.mark.parametrize("path", ["/double-facteur/activer/", "/double-facteur/verifier/"])
+@pytest.mark.django_db
+def test_second_factor_pages_need_a_signed_in_user(client, path):
+    response = client.get(path)
+    assert response.status_code == 302 and response["Location"].startswith("/connexion/")
+    assert client.post(path, {"code": "123456"})["Location"].startswith("/connexion/")

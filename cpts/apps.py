@@ -7,7 +7,8 @@ class CptsConfig(AppConfig):
 
     def ready(self) -> None:
         from cpts.demo import seed_cpts_demo
-        from sas_platform import navigation
+        from cpts.services import professional_link_on_psc_sign_in
+        from sas_platform import identity_hooks, navigation
         from sas_platform.demo import register_step
         from sas_platform.enums import REGULATION_ROLES, Role
 
@@ -21,3 +22,4 @@ class CptsConfig(AppConfig):
 
         register_status(Role.EFFECTEUR, effecteur_status)
         register_step(10, "cpts", seed_cpts_demo)
+        identity_hooks.register_psc_sign_in(professional_link_on_psc_sign_in)

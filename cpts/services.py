@@ -338,3 +338,18 @@ def professional_link_user(*, professional: Professional, user, actor) -> Profes
         params={"user_id": user.pk},
     )
     return professional
+
+
+def professional_link_on_psc_sign_in(user_id: int, national_id: str) -> Professional | None:
+    """Pro Santé Connect sign-in hook (``sas_platform.identity_hooks``): the first sign-in links the
+    account to the directory's professional with the same national identifier (``8`` + RPPS,
+    DOMAIN.md §1 PSC). A professional already linked to another account is left alone."""
+    from django.contrib.auth import get_user_model
+
+    from cpts.selectors import professional_get_by_rpps
+
+    professional = professional_get_by_rpps(rpps=national_id)
+    user = get_user_model().objects.filter(pk=user_id).first()
+    if professional is None or user is None or professional.user_id not in (None, user.pk):
+        return None
+    return professional_link_user(professional=professional, user=user, actor=user)

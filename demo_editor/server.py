@@ -6,6 +6,9 @@
 - ``POST /rdv/<rpps>``: book; then the appointment feedback (INT_R03) ``POST [PLATFORM]/Appointment``;
   ``POST /rdv/annuler``: cancel, ``PUT [PLATFORM]/Appointment?identifier=...``. A 404 or an
   unreachable platform is shown and tolerated.
+- ``POST /fhir/Practitioner``, ``PUT /fhir/Practitioner?identifier=``: the SAS's regulator accounts
+  (INT_R02, :mod:`demo_editor.regulators`); only an active regulator account, in a session that
+  arrived with ``origin=sas``, may book.
 - ``GET /healthz``.
 
 Configuration (environment): ``DEMO_EDITOR_PORT`` (8100), ``DEMO_EDITOR_PUBLIC_URL``,
@@ -20,17 +23,16 @@ import html
 import json
 import os
 import threading
-import urllib.error
-import urllib.request
 import uuid
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from demo_editor.agenda import PARIS, PRACTITIONER_SYSTEM, free_slots, profile, searchset, slot_by_id
+from demo_editor.feedback import APPOINTMENT_SYSTEM, appointment_resource, send_feedback  # noqa: F401
+from demo_editor.regulators import RegulatorAccounts, RegulatorError
 
 MAX_IDENTIFIERS = 25
-APPOINTMENT_SYSTEM = "https://demo-editeur.example/rendez-vous"
 
 
 class EditorState:
@@ -39,6 +41,7 @@ class EditorState:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.bookings: dict[str, dict] = {}  # slot id → {"appointment_id", "patient", "status"}
+        self.regulators = RegulatorAccounts()
 
     def booked_ids(self) -> set[str]:
         with self.lock:
@@ -60,81 +63,6 @@ def _parse_instant(value: str) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=PARIS)
 
 
-def appointment_resource(*, appointment_id: str, slot, status: str, operator: str) -> dict:
-    """An Appointment shaped like the guide's ``Appointment-1.json`` (FrAppointmentSAS)."""
-    return {
-        "resourceType": "Appointment",
-        "meta": {"profile": ["http://sas.fr/fhir/StructureDefinition/FrAppointmentSAS"]},
-        "extension": [
-            {
-                "url": "http://interopsante.org/fhir/StructureDefinition/FrAppointmentOperator",
-                "valueReference": {
-                    "identifier": {
-                        "type": {
-                            "coding": [
-                                {
-                                    "system": "http://interopsante.org/fhir/CodeSystem/fr-v2-0203",
-                                    "code": "INTRN",
-                                }
-                            ]
-                        },
-                        "system": "urn:oid:1.2.250.1.213.3.6",
-                        "value": operator or "regulateur-sas-demo",
-                    }
-                },
-            }
-        ],
-        "identifier": [{"system": APPOINTMENT_SYSTEM, "value": appointment_id}],
-        "status": status,
-        "start": slot.start.isoformat(),
-        "end": slot.end.isoformat(),
-        "created": datetime.now(PARIS).isoformat(timespec="seconds"),
-        "participant": [
-            {
-                "actor": {
-                    "identifier": {
-                        "type": {
-                            "coding": [
-                                {
-                                    "system": "http://interopsante.org/fhir/CodeSystem/fr-v2-0203",
-                                    "code": "IDNPS",
-                                }
-                            ]
-                        },
-                        "system": PRACTITIONER_SYSTEM,
-                        "value": f"8{slot.rpps}",
-                    }
-                },
-                "status": "accepted",
-            }
-        ],
-    }
-
-
-def send_feedback(*, platform_url: str, token: str, method: str, appointment: dict) -> str:
-    """INT_R03 to the platform; returns a French line for the page (never raises)."""
-    base = f"{platform_url.rstrip('/')}/fhir/r4/Appointment"
-    url = base
-    if method == "PUT":
-        identifier = appointment["identifier"][0]["value"]
-        url = f"{base}?" + urlencode({"identifier": f"{APPOINTMENT_SYSTEM}|{identifier}"})
-    request = urllib.request.Request(  # noqa: S310 (the platform's configured URL)
-        url,
-        data=json.dumps(appointment).encode(),
-        method=method,
-        headers={"Content-Type": "application/fhir+json", "Authorization": f"Bearer {token}"},
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=7) as response:  # noqa: S310
-            return f"Rendez-vous transmis au SAS (HTTP {response.status})."
-    except urllib.error.HTTPError as exc:
-        if exc.code == 404:
-            return "Retour vers le SAS non transmis : la plateforme ne reçoit pas encore les rendez-vous (HTTP 404)."
-        return f"Retour vers le SAS refusé (HTTP {exc.code})."
-    except (urllib.error.URLError, OSError) as exc:
-        return f"Retour vers le SAS impossible : plateforme injoignable ({type(exc).__name__})."
-
-
 PAGE = """<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>{title}</title>
 <style>body{{font-family:sans-serif;max-width:40rem;margin:2rem auto;color:#161616}}
 .box{{border:1px solid #ddd;padding:1rem;margin:1rem 0}} .sas{{background:#e3e3fd;padding:.5rem}}
@@ -152,17 +80,29 @@ class EditorHandler(BaseHTTPRequestHandler):
             super().log_message(format, *args)
 
     # -- helpers ----------------------------------------------------------------------------------
-    def _send(self, status: int, body: bytes, content_type: str) -> None:
+    def _send(self, status: int, body: bytes, content_type: str, headers: dict | None = None) -> None:
         self.send_response(status)
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
 
-    def _json(self, status: int, payload: dict) -> None:
+    def _json(self, status: int, payload: dict, headers: dict | None = None) -> None:
         self._send(
-            status, json.dumps(payload, ensure_ascii=False).encode(), "application/fhir+json; charset=utf-8"
+            status,
+            json.dumps(payload, ensure_ascii=False).encode(),
+            "application/fhir+json; charset=utf-8",
+            headers,
         )
+
+    def _body_json(self) -> object:
+        length = int(self.headers.get("Content-Length") or 0)
+        try:
+            return json.loads(self.rfile.read(length) or b"null")
+        except ValueError:
+            return None
 
     def _html(self, status: int, title: str, body: str) -> None:
         self._send(
@@ -184,17 +124,39 @@ class EditorHandler(BaseHTTPRequestHandler):
             return self._booking_page(parts.path.removeprefix("/rdv/"), dict(parse_qsl(parts.query)))
         if parts.path == "/":
             return self._html(
-                200, "Agenda Démo", f"<p>{len(self.state.bookings)} rendez-vous pris depuis le démarrage.</p>"
+                200,
+                "Agenda Démo",
+                f"<p>{len(self.state.bookings)} rendez-vous pris depuis le démarrage.</p>"
+                f"<p>{len(self.state.regulators.active_accounts())} compte(s) régulateur actif(s) reçu(s) du SAS.</p>",
             )
         return self._json(404, operation_outcome("Ressource inconnue.", "not-found"))
 
     def do_POST(self):
         path = urlsplit(self.path).path
+        if path.rstrip("/") == "/fhir/Practitioner":
+            return self._practitioner(lambda body: self.state.regulators.create(body))
         if path == "/rdv/annuler":
             return self._cancel(self._form())
         if path.startswith("/rdv/"):
             return self._book(path.removeprefix("/rdv/"), self._form())
         return self._json(404, operation_outcome("Ressource inconnue.", "not-found"))
+
+    def do_PUT(self):
+        parts = urlsplit(self.path)
+        if parts.path.rstrip("/") == "/fhir/Practitioner":
+            identifier = dict(parse_qsl(parts.query)).get("identifier", "")
+            return self._practitioner(lambda body: self.state.regulators.update(identifier, body))
+        return self._json(404, operation_outcome("Ressource inconnue.", "not-found"))
+
+    def _practitioner(self, action) -> None:
+        """INT_R02: create or update a regulator account; OperationOutcome on 400/422."""
+        try:
+            status, account_id = action(self._body_json())
+        except RegulatorError as exc:
+            code = "invalid" if exc.status == 400 else "business-rule"
+            return self._json(exc.status, operation_outcome(str(exc), code))
+        location = f"{self.config['public_url'].rstrip('/')}/fhir/Practitioner/{account_id}"
+        return self._json(status, {"resourceType": "Practitioner", "id": account_id}, {"Location": location})
 
     def _slot_search(self, query: str) -> None:
         params = parse_qsl(query, keep_blank_values=True)
@@ -255,13 +217,7 @@ class EditorHandler(BaseHTTPRequestHandler):
             return self._html(
                 409, "Créneau déjà pris", f"{banner}<p>Ce créneau du {when} vient d'être pris.</p>"
             )
-        form = (
-            f'<form method="post" action="/rdv/{html.escape(rpps)}">'
-            f'<input type="hidden" name="creneau" value="{html.escape(slot.id)}">'
-            '<p><label>Patient <input name="patient" required></label></p>'
-            '<p><label>Identifiant du régulateur <input name="operator" value="regulateur-sas-demo"></label></p>'
-            "<button type=submit>Confirmer le rendez-vous</button></form>"
-        )
+        form = self._booking_form(rpps, slot)
         body = (
             f"{banner}<div class=box><p>Dr {html.escape(prof.given)} {html.escape(prof.family.upper())}</p>"
             f"<p>Créneau du {when} ({slot.end:%H:%M}) — {', '.join(slot.modalities)}</p></div>"
@@ -269,10 +225,40 @@ class EditorHandler(BaseHTTPRequestHandler):
         )
         return self._html(200, "Prendre rendez-vous", body)
 
+    def _booking_form(self, rpps: str, slot) -> str:
+        """The SAS session's form: the regulator accounts the SAS provisioned (INT_R02), active only."""
+        accounts = self.state.regulators.active_accounts()
+        if not accounts:
+            return (
+                "<p data-no-account>Aucun compte régulateur habilité : la plateforme SAS n'a encore "
+                "transmis aucun compte actif à cet éditeur.</p>"
+            )
+        options = "".join(
+            f'<option value="{html.escape(key)}">{html.escape(a["name"][0]["given"][0])} '
+            f"{html.escape(a['name'][0]['family'].upper())}</option>"
+            for a in accounts
+            for key in [f"{a['identifier'][0]['system']}|{a['identifier'][0]['value']}"]
+        )
+        return (
+            f'<form method="post" action="/rdv/{html.escape(rpps)}">'
+            f'<input type="hidden" name="creneau" value="{html.escape(slot.id)}">'
+            '<input type="hidden" name="origin" value="sas">'
+            '<p><label>Patient <input name="patient" required></label></p>'
+            f'<p><label>Compte régulateur <select name="operator">{options}</select></label></p>'
+            "<button type=submit>Confirmer le rendez-vous</button></form>"
+        )
+
     def _book(self, rpps: str, form: dict) -> None:
         slot = slot_by_id(form.get("creneau", ""))
         if slot is None or slot.rpps != rpps:
             return self._html(404, "Créneau introuvable", "<p>Ce créneau n'existe pas.</p>")
+        if form.get("origin") != "sas" or not self.state.regulators.is_active(form.get("operator", "")):
+            return self._html(
+                403,
+                "Réservation refusée",
+                "<p>Seul un compte régulateur actif, dans une session ouverte depuis le SAS "
+                "(origin=sas), peut réserver ce créneau.</p>",
+            )
         with self.state.lock:
             current = self.state.bookings.get(slot.id)
             if current and current["status"] == "booked":

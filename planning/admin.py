@@ -37,6 +37,7 @@ class AgendaSourceForm(forms.ModelForm):
             "stale_after_seconds",
             "exclude_after_seconds",
             "is_active",
+            "manages_regulator_accounts",
         )
 
 
@@ -139,3 +140,6 @@ class DeclaredAvailabilityAdmin(admin.ModelAdmin):
     )
     list_filter = ("kind", "is_active")
     raw_id_fields = ("professional", "place")
+
+
+from planning import regulator_admin  # noqa: E402, F401  (INT_R02 accounts and exchanges)

@@ -7,7 +7,8 @@ class PlanningConfig(AppConfig):
 
     def ready(self) -> None:
         from planning.demo import seed_planning_demo
-        from sas_platform import navigation
+        from planning.services.regulators import regulator_accounts_enqueue
+        from sas_platform import identity_hooks, navigation
         from sas_platform.celery import PERIODIC_TASKS
         from sas_platform.demo import register_step
         from sas_platform.enums import Role
@@ -38,3 +39,5 @@ class PlanningConfig(AppConfig):
         navigation.register("Mes disponibilités", "planning-availability", {Role.EFFECTEUR}, home=True)
         navigation.register("Règle des 2 h (membres)", "planning-structures", {Role.COORDINATEUR_STRUCTURE})
         register_step(20, "planning", seed_planning_demo)
+        # INT_R02: regulator accounts at the editors follow sign-ins and changes of roles/territories.
+        identity_hooks.register_access_changed(regulator_accounts_enqueue)

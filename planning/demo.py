@@ -140,6 +140,9 @@ def seed_planning_demo(rng: random.Random) -> dict:
             rpps_list=rpps,
             feedback_token=settings.DEMO_EDITOR_TOKEN,
         )
+        # The demo editor receives the SAS's regulator accounts (INT_R02).
+        source.manages_regulator_accounts = True
+        source.save(update_fields=["manages_regulator_accounts"])
     elif sorted(set(source.rpps_list) | set(rpps)) != sorted(source.rpps_list):
         source.rpps_list = sorted(set(source.rpps_list) | set(rpps))
         source.save(update_fields=["rpps_list"])

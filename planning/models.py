@@ -61,6 +61,11 @@ class AgendaSource(models.Model):
     )
     exclude_after_seconds = models.PositiveIntegerField("exclue de la recherche après (s)", default=6 * 3600)
     is_active = models.BooleanField("active", default=True)
+    manages_regulator_accounts = models.BooleanField(
+        "reçoit les comptes régulateurs (INT_R02)",
+        default=False,
+        help_text="La plateforme crée et met à jour chez l'éditeur les comptes de ses régulateurs et OSNP.",
+    )
     health = models.CharField(max_length=10, choices=SourceHealth.choices, default=SourceHealth.UNKNOWN)
     last_attempt_at = models.DateTimeField("dernière interrogation", null=True, blank=True)
     last_success_at = models.DateTimeField("dernière interrogation réussie", null=True, blank=True)
@@ -352,3 +357,11 @@ class DeclaredAvailability(models.Model):
 
 
 WEEKDAYS_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+
+
+# Regulator accounts at the editors (INT_R02): in their own module, found here by Django.
+from planning.regulator_models import (  # noqa: E402, F401
+    RegulatorAccount,
+    RegulatorAccountExchange,
+    RegulatorAccountStatus,
+)

@@ -41,3 +41,20 @@ def declared_slots_generate() -> int:
 def purge() -> dict:
     """Past slots never booked and old source runs leave the database (nightly)."""
     return services.planning_purge()
+
+
+@shared_task(
+    bind=True,
+    name="planning.tasks.regulator_account_sync",
+    autoretry_for=(services.RegulatorSyncRetry,),
+    max_retries=5,
+    retry_backoff=30,
+    retry_backoff_max=900,
+    retry_jitter=True,
+    time_limit=60,
+)
+def regulator_account_sync(self, user_id: int, source_id: int, reason: str = "") -> str:
+    """INT_R02: send one regulator's account to one editor; 5 retries at most (30 s, 60 s... 15 min)."""
+    return services.regulator_account_sync(
+        user_id=user_id, source_id=source_id, reason=reason, attempt=self.request.retries + 1
+    )

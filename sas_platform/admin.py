@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
+from sas_platform.identity_hooks import access_changed
 from sas_platform.models import AuditEvent, Commune, Departement, PatientDataAccess, Region, User
 from sas_platform.permissions import can_use_admin_site
 from sas_platform.selectors import users_visible_to
@@ -36,6 +37,11 @@ class UserAdmin(DjangoUserAdmin):
     def get_queryset(self, request):
         # Scoped like every list (STYLE.md 10): SAS administrators see their territories' users.
         return users_visible_to(user=request.user)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Roles, territories, RPPS or status may have changed here: the hooks follow (INT_R02).
+        access_changed(user_id=form.instance.pk, reason="admin")
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

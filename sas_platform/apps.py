@@ -21,3 +21,19 @@ class SasPlatformConfig(AppConfig):
 
         if not hasattr(Widget, "group_class"):
             Widget.group_class = "fr-input-group"
+        self._identity_ready()
+
+    def _identity_ready(self) -> None:
+        """Second factor (issue 13): demo accounts pre-enrolled after every other demo step, and
+        the OTP secrets kept out of the admin (a reset is done with ``otp_reset``)."""
+        from django.contrib import admin
+        from django_otp.plugins.otp_static.models import StaticDevice
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from sas_platform.demo import register_step
+        from sas_platform.otp.demo import seed_otp_demo
+
+        register_step(90, "otp", seed_otp_demo)
+        for model in (TOTPDevice, StaticDevice):
+            if admin.site.is_registered(model):
+                admin.site.unregister(model)

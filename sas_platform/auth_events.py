@@ -10,11 +10,14 @@ from django.dispatch import receiver
 
 from sas_platform.enums import AuditEventType
 from sas_platform.events import audit_event_write
+from sas_platform.identity_hooks import access_changed
 
 
 @receiver(user_logged_in, dispatch_uid="audit_user_logged_in")
 def _logged_in(sender, request, user, **kwargs):
     audit_event_write(event_type=AuditEventType.USER_LOGGED_IN, actor=user, obj=user)
+    # INT_R02: a regulator's accounts at the editors are (re)sent at each sign-in.
+    access_changed(user_id=user.pk, reason="sign_in")
 
 
 @receiver(user_logged_out, dispatch_uid="audit_user_logged_out")

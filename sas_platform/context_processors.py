@@ -10,5 +10,6 @@ def platform(request):
     return {
         "PLATFORM_NAME": settings.PLATFORM_NAME,
         "DEMO_MODE": settings.DEMO_MODE,
+        "PSC_ENABLED": settings.PSC_ENABLED,
         "nav_items": navigation.items_for(user) if user is not None else [],
     }

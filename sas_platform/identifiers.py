@@ -9,6 +9,7 @@ Checksums come from python-stdnum (Luhn, SIRET, NIR).
 from __future__ import annotations
 
 import re
+import uuid
 
 import phonenumbers
 from django.core.exceptions import ValidationError
@@ -231,3 +232,16 @@ def _parse_phone(value: object) -> phonenumbers.PhoneNumber:
             if phonenumbers.is_valid_number(overseas):
                 return overseas
     raise invalid
+
+
+# --- Identifiers the SAS assigns ------------------------------------------------------------
+#: Assigning authority of the SAS technical identifier (sas-ig gestion_regulateur: ``INTRN``).
+SAS_TECHNICAL_SYSTEM = "urn:oid:1.2.250.1.213.3.6"
+#: Namespace of this platform's technical identifiers (a deployment may set its own in settings).
+SAS_TECHNICAL_NAMESPACE = uuid.UUID("6f1c2a52-8d0e-5b7e-9a43-13b5a5c0e013")
+
+
+def sas_technical_id(user_pk: int, namespace: uuid.UUID | None = None) -> str:
+    """The SAS technical identifier of a user without a known national one: a UUID derived from the
+    account (stable, the same at every editor, never reused for another account of this platform)."""
+    return str(uuid.uuid5(namespace or SAS_TECHNICAL_NAMESPACE, f"user:{user_pk}"))

@@ -17,6 +17,7 @@ from sas_platform.enums import AuditEventType, CommuneType, Role
 from sas_platform.events import audit_event_write
 from sas_platform.geo import search_key
 from sas_platform.identifiers import departement_of_insee
+from sas_platform.identity_hooks import access_changed
 from sas_platform.models import Commune, CommuneName, Departement, PostalCode, Region, User
 
 GEO_DATA_DIR = Path(settings.BASE_DIR) / "sas_platform" / "data" / "geo"
@@ -338,6 +339,7 @@ def user_set_roles(*, user: User, roles: Iterable[Role], actor: User | None) -> 
             obj=user,
             params={"before": before, "after": wanted},
         )
+        access_changed(user_id=user.pk, reason="roles")
 
 
 @transaction.atomic
@@ -358,3 +360,4 @@ def user_set_territories(*, user: User, territories: Iterable[str], actor: User 
             obj=user,
             params={"before": before, "after": wanted},
         )
+        access_changed(user_id=user.pk, reason="territories")

@@ -182,3 +182,23 @@ def cpts_demo_scale(settings):
     """Tests seed the directory demo at a quarter of its size (~300 doctors, ~75 others): every
     ``seed_demo`` in the suite stays quick. ``tests/cpts/test_demo.py`` sets its own scales."""
     settings.DEMO_SCALE = 0.25
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_second_factor(monkeypatch):
+    """``force_login`` is the tests' shortcut past the sign-in page: it passes the second factor
+    too. The second factor itself is tested through the real pages (tests/sas_platform/test_otp.py,
+    tests/e2e/ log in with the form and a TOTP code)."""
+    from django.test.client import ClientMixin
+
+    from sas_platform.otp.policies import STRONG_AUTH_SESSION_KEY
+
+    original = ClientMixin.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        session = self.session
+        session[STRONG_AUTH_SESSION_KEY] = "force_login"
+        session.save()
+
+    monkeypatch.setattr(ClientMixin, "force_login", force_login)

@@ -8,7 +8,7 @@
 A package split by theme (STYLE.md: past ~400 lines); everything importable from
 ``planning.services`` before stays importable here. Submodules: ``sources`` (sources, polls),
 ``ingest`` (rows, run, health), ``upsert`` (PostgreSQL and ORM upserts), ``replay`` (saved bundles), ``bookings`` (re-check, holds, bookings),
-``declared`` (declared availability), ``retention`` (past slots, old runs). Patch a helper in the submodule that uses it.
+``declared`` (declared availability), ``regulators`` (INT_R02 accounts), ``retention`` (past slots, old runs). Patch a helper in the submodule that uses it.
 """
 
 from __future__ import annotations
@@ -33,6 +33,13 @@ from planning.services.declared import (
 )
 from planning.services.fhir_access import fhir_consumer_grant
 from planning.services.ingest import slots_ingest
+from planning.services.regulators import (
+    RegulatorSyncRetry,
+    regulator_account_sync,
+    regulator_accounts_enqueue,
+    regulator_identifier,
+    regulator_wanted_active,
+)
 from planning.services.replay import (
     bundle_replay,
 )
@@ -54,6 +61,7 @@ logger = logging.getLogger(__name__)
 __all__ = [
     "DECLARED_FIELDS",
     "LOCK_SECONDS",
+    "RegulatorSyncRetry",
     "bundle_replay",
     "declared_availability_create",
     "declared_availability_remove",
@@ -61,6 +69,10 @@ __all__ = [
     "declared_slots_generate",
     "fhir_consumer_grant",
     "planning_purge",
+    "regulator_account_sync",
+    "regulator_accounts_enqueue",
+    "regulator_identifier",
+    "regulator_wanted_active",
     "slot_book_owned",
     "slot_confirm_booking",
     "slot_hold",

@@ -44,6 +44,9 @@ INSTALLED_APPS = [
     "widget_tweaks",
     "axes",
     "phonenumber_field",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # the project, left to right in the direction of dependency (ARCHITECTURE.md)
     "sas_platform",
     "cpts",
@@ -60,9 +63,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After messages: it tells the user why the session was closed.
     "sas_platform.middleware.StaffSessionTimeoutMiddleware",
+    # Administrators, CPAM and ARS agents: second factor before any page (issue 13).
+    "sas_platform.otp.middleware.SecondFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -152,6 +158,7 @@ AUTH_USER_MODEL = "sas_platform.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "sas_platform.psc.backend.ProSanteConnectBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -178,6 +185,34 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "sas_platform.web.views.lockout_response"
 AXES_VERBOSE = False
+
+# --- Pro Santé Connect (OIDC, sas_platform.psc; README "Pro Santé Connect") ---------------------
+# Endpoints are settings: PSC's discovery document is not at the standard path, and the test
+# (BAS) and production hosts differ. Defaults: the BAS (test) environment.
+_PSC_REALM = read("PSC_REALM_URL", default="https://auth.bas.esw.esante.gouv.fr/auth/realms/esante-wallet")
+OIDC_RP_CLIENT_ID = read("PSC_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = read("PSC_CLIENT_SECRET", default="")
+PSC_ENABLED = read("PSC_ENABLED", "bool", default=bool(OIDC_RP_CLIENT_ID))
+PSC_ISSUER = read("PSC_ISSUER", default=_PSC_REALM)
+OIDC_OP_AUTHORIZATION_ENDPOINT = read(
+    "PSC_AUTHORIZATION_ENDPOINT", default="https://wallet.bas.esw.esante.gouv.fr/auth"
+)
+OIDC_OP_TOKEN_ENDPOINT = read("PSC_TOKEN_ENDPOINT", default=f"{_PSC_REALM}/protocol/openid-connect/token")
+OIDC_OP_USER_ENDPOINT = read(
+    "PSC_USERINFO_ENDPOINT", default=f"{_PSC_REALM}/protocol/openid-connect/userinfo"
+)
+OIDC_OP_JWKS_ENDPOINT = read("PSC_JWKS_ENDPOINT", default=f"{_PSC_REALM}/protocol/openid-connect/certs")
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = "openid scope_all"
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+PSC_ACR_VALUES = ("eidas1",)
+OIDC_AUTH_REQUEST_EXTRA_PARAMS = {"acr_values": " ".join(PSC_ACR_VALUES)}
+OIDC_AUTHENTICATION_CALLBACK_URL = "psc-callback"
+OIDC_CREATE_USER = False
+OIDC_TIMEOUT = 7
+OIDC_STORE_ID_TOKEN = False
+OTP_TOTP_ISSUER = PLATFORM_NAME
 
 # --- E-mail ---------------------------------------------------------------------------------
 _email = read("EMAIL_URL", "email_url", default={})

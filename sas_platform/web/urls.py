@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from sas_platform.web import views
 
@@ -14,5 +14,7 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("mot-de-passe/modifie/", views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("", include("sas_platform.otp.urls")),
+    path("", include("sas_platform.psc.urls")),
     path("communes/recherche/", views.commune_autocomplete, name="commune-autocomplete"),
 ]

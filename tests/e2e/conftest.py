@@ -99,9 +99,26 @@ def login(live_server):
         page.get_by_label("Mot de passe").fill(password)
         page.get_by_role("button", name="Se connecter").click()
         page.wait_for_load_state("networkidle")
-        return page
+        return second_factor(page, email)
 
     return _login
+
+
+def second_factor(page, email: str):
+    """The second step for administrators, CPAM and ARS agents: enrol (first time) or type the
+    current TOTP code, computed from the account's device like an authenticator app would."""
+    from tests.otp import code_for
+
+    if "/double-facteur/activer/" in page.url:
+        page.get_by_label("Code à usage unique").fill(code_for(email, confirmed=False))
+        page.get_by_role("button", name="Activer").click()
+        page.get_by_role("link", name="Continuer").click()
+        page.wait_for_load_state("networkidle")
+    elif "/double-facteur/verifier/" in page.url:
+        page.get_by_label("Code à usage unique").fill(code_for(email))
+        page.get_by_role("button", name="Valider").click()
+        page.wait_for_load_state("networkidle")
+    return page
 
 
 @pytest.fixture

@@ -35,11 +35,15 @@ def demo_editor(live_server):
 
 
 @pytest.fixture
-def editor_slots(demo_world, demo_editor):
+def editor_slots(demo_world, demo_editor, monkeypatch):
     """Three GPs in Marseille whose agendas the platform aggregates from the demo editor.
 
     The demo's own source (``agenda-demo``, served by ``bin/run-demo`` on port 8100) is not running
-    here: it is switched off so that the search shows this test's editor."""
+    here: it is switched off so that the search shows this test's editor. The editor receives the
+    SAS's regulator accounts (INT_R02), sent when they sign in (Celery tasks run eagerly here)."""
+    from sas_platform.celery import app
+
+    monkeypatch.setattr(app.conf, "task_always_eager", True)
     from planning.enums import SourceKind
     from planning.models import AgendaSource
 
@@ -62,6 +66,8 @@ def editor_slots(demo_world, demo_editor):
         rpps_list=[d.identifier for d in doctors],
         feedback_token=EDITOR_TOKEN,
     )
+    source.manages_regulator_accounts = True
+    source.save(update_fields=["manages_regulator_accounts"])
     run = source_poll(source_id=source.pk)
     assert run.created > 0, run.errors if hasattr(run, "errors") else run
     return doctors
@@ -139,6 +145,8 @@ def test_arm_picks_up_regulator_decides_osnp_books_editor_slot(
     page.locator("[data-testid=editor-link]").click()
     expect(page).to_have_url(re.compile(r"origin=sas"))
     expect(page.locator("body")).to_contain_text("Connexion depuis le SAS")
+    # The OSNP's account reached the editor when she signed in (INT_R02): she books under it.
+    expect(page.get_by_label("Compte régulateur")).to_contain_text("Léa FABRE")
     page.fill("input[name=patient]", "Jules Morel")
     page.get_by_role("button", name="Confirmer le rendez-vous").click()
     expect(page.locator("[data-feedback]")).to_contain_text("HTTP 201")

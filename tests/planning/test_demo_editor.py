@@ -120,11 +120,17 @@ def test_booking_from_the_sas_sends_the_appointment_and_tolerates_a_404(demo_edi
     slot = Slot.objects.filter(source=source, bookable=True).order_by("start").first()
 
     page = httpx.get(f"{slot.booking_url}&origin=sas")
-    assert page.status_code == 200 and "habilitation régulateur active" in page.text
+    assert page.status_code == 200 and "Aucun compte régulateur habilité" in page.text
+    operator = "urn:oid:1.2.250.1.213.3.6|reg-1"
+    demo_editor.RequestHandlerClass.state.regulators.update(operator, _regulator("reg-1"))
+    page = httpx.get(f"{slot.booking_url}&origin=sas")
+    assert "habilitation régulateur active" in page.text and f'value="{operator}"' in page.text
     query = dict(parse_qsl(urlsplit(slot.booking_url).query))
     booked = httpx.post(
         f"{demo_editor.url}/rdv/{slot.professional.identifier}",
-        content=urlencode({"creneau": query["creneau"], "patient": "Patient Test", "operator": "reg-1"}),
+        content=urlencode(
+            {"creneau": query["creneau"], "patient": "Patient Test", "operator": operator, "origin": "sas"}
+        ),
         headers={"Content-Type": "application/x-www-form-urlencoded"},
     )
 
@@ -136,10 +142,57 @@ def test_booking_from_the_sas_sends_the_appointment_and_tolerates_a_404(demo_edi
     assert appointment["resourceType"] == "Appointment" and appointment["status"] == "booked"
     assert appointment["participant"][0]["actor"]["identifier"]["value"] == f"8{slot.professional.identifier}"
     assert appointment["start"] == timezone.localtime(slot.start).isoformat()
+    operator_id = appointment["extension"][0]["valueReference"]["identifier"]
+    assert (operator_id["system"], operator_id["value"]) == ("urn:oid:1.2.250.1.213.3.6", "reg-1")
 
     run = source_poll(source_id=source.pk)
     assert run.gone >= 1
     assert Slot.objects.get(pk=slot.pk).status == SlotStatus.GONE
+
+
+def _regulator(value: str, *, active: bool = True) -> dict:
+    return {
+        "resourceType": "Practitioner",
+        "meta": {"source": "urn:oid:1.2.250.1.213.3.6"},
+        "identifier": [
+            {
+                "type": {"coding": [{"code": "INTRN"}]},
+                "system": "urn:oid:1.2.250.1.213.3.6",
+                "value": value,
+            }
+        ],
+        "active": active,
+        "name": [{"family": "Fabre", "given": ["Léa"]}],
+    }
+
+
+def test_editor_books_only_for_an_active_regulator_account_arriving_from_the_sas(demo_editor, thirty_gps):
+    source = source_create(
+        name="demo-test",
+        label="Agenda Démo",
+        base_url=f"{demo_editor.url}/fhir",
+        rpps_list=[p.identifier for p in thirty_gps[:5]],
+    )
+    source_poll(source_id=source.pk)
+    slot = Slot.objects.filter(source=source, bookable=True).order_by("start").first()
+    query = dict(parse_qsl(urlsplit(slot.booking_url).query))
+    regulators = demo_editor.RequestHandlerClass.state.regulators
+    operator = "urn:oid:1.2.250.1.213.3.6|reg-2"
+    regulators.update(operator, _regulator("reg-2"))
+
+    def book(**fields):
+        return httpx.post(
+            f"{demo_editor.url}/rdv/{slot.professional.identifier}",
+            content=urlencode({"creneau": query["creneau"], "patient": "P", **fields}),
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        )
+
+    assert "Accès hors SAS" in httpx.get(slot.booking_url).text  # no origin=sas: no form
+    assert book(operator=operator).status_code == 403  # without origin=sas
+    assert book(operator="urn:oid:1.2.250.1.213.3.6|inconnu", origin="sas").status_code == 403
+    regulators.update(operator, _regulator("reg-2", active=False))  # habilitation withdrawn
+    assert book(operator=operator, origin="sas").status_code == 403
+    assert "Aucun compte régulateur habilité" in httpx.get(f"{slot.booking_url}&origin=sas").text
 
 
 def test_demo_step_is_idempotent_and_works_with_whatever_professionals_exist(thirty_gps):

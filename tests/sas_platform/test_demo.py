@@ -3,10 +3,13 @@
 import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sas_platform.demo import DEMO_PASSWORD, DEMO_USERS
 from sas_platform.enums import Role
 from sas_platform.models import SasTerritory, User
+from sas_platform.otp.demo import DEMO_TOTP_KEY
+from sas_platform.otp.policies import otp_required
 
 PROJECT_APPS = ("sas_platform", "cpts", "planning", "regulation", "remuneration")
 
@@ -74,6 +77,13 @@ def test_every_demo_user_can_log_in(client, seeded, demo_user):
     response = client.post("/connexion/", {"username": demo_user.email, "password": DEMO_PASSWORD})
     assert (response.status_code, response.url) == (302, "/")
     home = client.get("/")
+    if otp_required(demo_user_account := User.objects.get(email=demo_user.email)):
+        # Pre-enrolled with the published demo secret; demo mode shows the current code.
+        assert home.url == "/double-facteur/verifier/?next=%2F"
+        page = client.get(home.url)
+        assert TOTPDevice.objects.get(user=demo_user_account).key == DEMO_TOTP_KEY
+        client.post(home.url, {"code": page.context["demo_code"]})
+        home = client.get("/")
     assert f'data-role="{demo_user.role.value}"' in home.content.decode()
 
 

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from sas_platform.otp import views
+
+urlpatterns = [
+    path("double-facteur/activer/", views.enrol, name="otp-enrol"),
+    path("double-facteur/verifier/", views.verify, name="otp-verify"),
+]

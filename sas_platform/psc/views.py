@@ -1,0 +1,58 @@
+"""Pro Santé Connect pages: the start (redirect to PSC) and the callback (sign-in or a French refusal)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect
+from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
+
+from sas_platform.events import audit_event_write
+from sas_platform.identity_hooks import psc_signed_in
+from sas_platform.otp.events import IdentityEvent
+from sas_platform.otp.policies import STRONG_AUTH_SESSION_KEY
+from sas_platform.psc.backend import GENERIC_FAILURE
+from sas_platform.psc.policies import regulation_access_label
+
+BACKEND = "sas_platform.psc.backend.ProSanteConnectBackend"
+
+
+class _Enabled:
+    def dispatch(self, request, *args, **kwargs):
+        if not settings.PSC_ENABLED:
+            raise Http404("Pro Santé Connect n'est pas configuré.")
+        return super().dispatch(request, *args, **kwargs)
+
+
+class PscStartView(_Enabled, OIDCAuthenticationRequestView):
+    """Redirect to PSC's authorization endpoint: scopes, ``acr_values``, state, nonce, PKCE S256."""
+
+
+class PscCallbackView(_Enabled, OIDCAuthenticationCallbackView):
+    def login_success(self):
+        request = self.request
+        response = super().login_success()
+        request.session[STRONG_AUTH_SESSION_KEY] = getattr(request, "psc_acr", "")
+        claims = getattr(request, "psc_claims", {})
+        audit_event_write(
+            event_type=IdentityEvent.PSC_LOGIN,
+            actor=self.user,
+            obj=self.user,
+            params={"acr": request.session[STRONG_AUTH_SESSION_KEY]},
+        )
+        psc_signed_in(user_id=self.user.pk, national_id=f"8{request.psc_rpps}")
+        messages.info(
+            request,
+            "Connecté avec Pro Santé Connect. Accès à la régulation médicale selon Pro Santé Connect : "
+            f"{regulation_access_label(claims)} (information ; vos droits sur la plateforme viennent de "
+            "votre habilitation locale).",
+        )
+        return response
+
+    def login_failure(self):
+        error = getattr(self.request, "psc_error", "")
+        if not error and self.request.GET.get("error"):
+            error = "Connexion annulée ou refusée par Pro Santé Connect."
+        messages.error(self.request, error or GENERIC_FAILURE)
+        return redirect(settings.LOGIN_URL)

@@ -237,6 +237,12 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "sas_platform.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "sas_platform.api.exceptions.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # JSON with a bounded nesting depth (issue 13: 1,000 "[" gave a 500).
+    "DEFAULT_PARSER_CLASSES": [
+        "sas_platform.api.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {

@@ -150,6 +150,7 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 # --- Authentication -------------------------------------------------------------------------
 AUTH_USER_MODEL = "sas_platform.User"
 AUTHENTICATION_BACKENDS = [
+    "sas_platform.login_limits.AddressLimitBackend",  # one address, many accounts (issue 13)
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -178,6 +179,15 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "sas_platform.web.views.lockout_response"
 AXES_VERBOSE = False
+# Issue 13 (probe finding 1): the account is the lower-cased e-mail; the address is the client's
+# behind TRUSTED_PROXY_COUNT reverse proxies (X-Forwarded-For ignored when 0). See login_limits.py.
+AXES_USERNAME_CALLABLE = "sas_platform.login_limits.axes_username"
+AXES_CLIENT_IP_CALLABLE = "sas_platform.login_limits.client_address"
+TRUSTED_PROXY_COUNT = read("TRUSTED_PROXY_COUNT", "int", default=0)
+LOGIN_ADDRESS_FAILURE_LIMIT = read("LOGIN_ADDRESS_FAILURE_LIMIT", "int", default=30, minimum=1)
+PASSWORD_RESET_ADDRESS_LIMIT = read("PASSWORD_RESET_ADDRESS_LIMIT", "int", default=10, minimum=1)
+PASSWORD_RESET_TARGET_LIMIT = read("PASSWORD_RESET_TARGET_LIMIT", "int", default=3, minimum=1)
+PASSWORD_RESET_WINDOW_SECONDS = 60 * 60
 
 # --- E-mail ---------------------------------------------------------------------------------
 _email = read("EMAIL_URL", "email_url", default={})

@@ -136,7 +136,9 @@ def test_sas_admin_token_does_not_open_the_national_slot_feed(client, sas_admin_
 @pytest.mark.django_db
 def test_view_slot_alone_does_not_open_the_feed(client, make_user):
     user = make_user(territories=())
-    user.user_permissions.add(Permission.objects.get(codename="view_slot", content_type__app_label="planning"))
+    user.user_permissions.add(
+        Permission.objects.get(codename="view_slot", content_type__app_label="planning")
+    )
     token = Token.objects.create(user=user).key
     response = client.get(reverse("fhir-slot-search"), headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 403

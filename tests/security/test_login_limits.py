@@ -92,7 +92,10 @@ def test_behind_the_proxy_one_client_cannot_lock_out_another(client, osnp, setti
     proxy = {"REMOTE_ADDR": "10.0.0.2"}
     for _ in range(settings.AXES_FAILURE_LIMIT):
         _login(client, osnp.email, "pas-le-bon", HTTP_X_FORWARDED_FOR="203.0.113.5", **proxy)
-    assert _login(client, osnp.email, DEFAULT_PASSWORD, HTTP_X_FORWARDED_FOR="203.0.113.5", **proxy).status_code == 429
+    assert (
+        _login(client, osnp.email, DEFAULT_PASSWORD, HTTP_X_FORWARDED_FOR="203.0.113.5", **proxy).status_code
+        == 429
+    )
     other = _login(client, osnp.email, DEFAULT_PASSWORD, HTTP_X_FORWARDED_FOR="203.0.113.6", **proxy)
     assert other.status_code == 302
 
@@ -114,11 +117,18 @@ def test_only_the_trusted_hops_are_peeled(client, osnp, settings):
     settings.TRUSTED_PROXY_COUNT = 1
     for index in range(settings.AXES_FAILURE_LIMIT):
         _login(
-            client, osnp.email, "pas-le-bon",
-            HTTP_X_FORWARDED_FOR=f"192.0.2.{index}, 203.0.113.5", REMOTE_ADDR="10.0.0.2",
+            client,
+            osnp.email,
+            "pas-le-bon",
+            HTTP_X_FORWARDED_FOR=f"192.0.2.{index}, 203.0.113.5",
+            REMOTE_ADDR="10.0.0.2",
         )
     response = _login(
-        client, osnp.email, DEFAULT_PASSWORD, HTTP_X_FORWARDED_FOR="192.0.2.99, 203.0.113.5", REMOTE_ADDR="10.0.0.2"
+        client,
+        osnp.email,
+        DEFAULT_PASSWORD,
+        HTTP_X_FORWARDED_FOR="192.0.2.99, 203.0.113.5",
+        REMOTE_ADDR="10.0.0.2",
     )
     assert response.status_code == 429
 

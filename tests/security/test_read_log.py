@@ -66,7 +66,12 @@ def test_book_logs_a_read(osnp, regulated_dossier):
 def test_create_logs_a_read(arm, territory):
     response = _client(arm).post(
         f"{BASE}/",
-        {"commune": "13055", "reason": "Fièvre", "patient_last_name": "Durand", "patient_first_name": "Alice"},
+        {
+            "commune": "13055",
+            "reason": "Fièvre",
+            "patient_last_name": "Durand",
+            "patient_first_name": "Alice",
+        },
         format="json",
     )
     assert response.status_code == 201, response.json()

@@ -14,7 +14,7 @@ from planning.models import Slot
 # --- FHIR R4 Slot search of the slots the platform owns (issue 4 §7, INT_R01 / INT_R04) ------------
 def fhir_consumer_authenticate(*, token: str):
     """The active user behind a DRF token (``Authorization: Bearer <key>`` or ``Token <key>``) who may
-    read the platform's slots over FHIR (permission ``planning.view_slot``, e.g. a machine user of
+    read the platform's slots over FHIR (permission ``planning.consume_fhir_slots``, e.g. a machine user of
     the national platform or of another aggregator); None otherwise."""
     from rest_framework.authtoken.models import Token
 

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
 
 _LAST_SEEN = "last_seen_at"
@@ -41,3 +42,24 @@ class StaffSessionTimeoutMiddleware:
             if last_seen is None or now - last_seen > 60:
                 request.session[_LAST_SEEN] = now
         return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: no-store`` on every answer that may carry patient data (issue 13, finding 10):
+    any page or partial for a signed-in user, and every API and FHIR answer (token-authenticated
+    ones included: DRF sets the user on the Django request). Static files never come here
+    (WhiteNoise answers them first) and stay cacheable."""
+
+    PREFIXES = ("/api/", "/fhir/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if "no-store" in response.get("Cache-Control", ""):
+            return response
+        user = getattr(request, "user", None)
+        if request.path.startswith(self.PREFIXES) or (user is not None and user.is_authenticated):
+            add_never_cache_headers(response)
+        return response

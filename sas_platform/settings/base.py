@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # After messages: it tells the user why the session was closed.
     "sas_platform.middleware.StaffSessionTimeoutMiddleware",
+    "sas_platform.middleware.NoStoreMiddleware",  # patient data never cached (issue 13)
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

@@ -45,5 +45,6 @@ def test_api_errors_are_no_store_too(client):
 @pytest.mark.django_db
 def test_static_files_stay_cacheable(client):
     response = client.get("/static/vendor/htmx/htmx-2.0.4.min.js")
+    response.close()
     assert response.status_code == 200
     assert not _no_store(response)

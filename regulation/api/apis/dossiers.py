@@ -103,7 +103,7 @@ class DossierListCreateApi(APIView):
             route=route,
             **data,
         )
-        return Response(_out(dossier), status=status.HTTP_201_CREATED)
+        return Response(_out(dossier, request), status=status.HTTP_201_CREATED)
 
 
 class DossierDetailApi(APIView):
@@ -115,7 +115,7 @@ class DossierDetailApi(APIView):
         dossier = selectors.dossier_read(
             user=request.user, dossier_id=pk, path=request.get_full_path(), purpose=AccessPurpose.API
         )
-        return Response(_out(dossier))
+        return Response(DossierOutputSerializer(dossier).data)  # dossier_read logged it
 
 
 class DossierRouteApi(APIView):
@@ -155,7 +155,7 @@ class DossierRouteApi(APIView):
             to=ROUTES[serializer.validated_data["route"]],
             reason=serializer.validated_data["reason"],
         )
-        return Response(_out(dossier))
+        return Response(_out(dossier, request))
 
 
 class DossierClaimApi(APIView):
@@ -187,14 +187,14 @@ class DossierClaimApi(APIView):
         dossier = services.dossier_claim(
             dossier_id=dossier.pk, actor=request.user, take_over=serializer.validated_data["take_over"]
         )
-        return Response(_out(dossier))
+        return Response(_out(dossier, request))
 
 
 class DossierReleaseApi(APIView):
     @extend_schema(summary="Relâcher un dossier", request=None, responses={200: DossierOutputSerializer})
     def post(self, request, pk: int):
         dossier = _dossier(pk, request.user, permissions.can_release_dossier)
-        return Response(_out(services.dossier_release(dossier_id=dossier.pk, actor=request.user)))
+        return Response(_out(services.dossier_release(dossier_id=dossier.pk, actor=request.user), request))
 
 
 class DossierDecideApi(APIView):
@@ -225,7 +225,7 @@ class DossierDecideApi(APIView):
             priority=data.get("priority"),
             care_level=data["care_level"],
         )
-        return Response(_out(dossier))
+        return Response(_out(dossier, request))
 
 
 class DossierCloseApi(APIView):
@@ -259,4 +259,4 @@ class DossierCloseApi(APIView):
         dossier = services.dossier_orientation_close(
             dossier_id=dossier.pk, actor=request.user, **serializer.validated_data
         )
-        return Response(_out(dossier))
+        return Response(_out(dossier, request))

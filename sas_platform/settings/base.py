@@ -169,6 +169,8 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 # Staff (every role of the platform) is logged out after this idle time, in seconds.
 SESSION_IDLE_TIMEOUT = read("SESSION_IDLE_TIMEOUT", "int", default=30 * 60)
 SESSION_COOKIE_AGE = 12 * 60 * 60
+# API tokens die after this lifetime (issue 13), and after SESSION_IDLE_TIMEOUT without use.
+API_TOKEN_LIFETIME_SECONDS = read("API_TOKEN_LIFETIME_SECONDS", "int", default=12 * 60 * 60, minimum=60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
@@ -238,7 +240,8 @@ REST_FRAMEWORK = {
     # Token first: an anonymous request gets 401 + ``WWW-Authenticate: Token`` (DRF answers 403
     # when the first class has no authenticate header, as SessionAuthentication).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "sas_platform.api.authentication.TokenOrBearerAuthentication",
+        # Token or Bearer (issue 9), expiring, rotating (issue 13).
+        "sas_platform.api.tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -54,7 +54,10 @@ def api_token_check(token: Token) -> None:
     seen_key = _seen_key(token.key)
     last_seen = cache.get(seen_key)
     idle_since = created if last_seen is None else float(last_seen)
-    if now - created > settings.API_TOKEN_LIFETIME_SECONDS or now - idle_since > settings.SESSION_IDLE_TIMEOUT:
+    if (
+        now - created > settings.API_TOKEN_LIFETIME_SECONDS
+        or now - idle_since > settings.SESSION_IDLE_TIMEOUT
+    ):
         token.delete()
         cache.delete(seen_key)
         raise TokenExpired(EXPIRED)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sas_platform.settings.database import configure_postgres
 from sas_platform.settings.environment import BASE_DIR, VAR_DIR, read
 
 VAR_DIR.mkdir(exist_ok=True)
@@ -105,13 +106,10 @@ if not _default_db:
         },
     }
 elif _default_db["ENGINE"] == "django.db.backends.postgresql":
-    _default_db.setdefault("OPTIONS", {})
-    # Guard-rails per process (STYLE.md 15): no query or lock wait runs forever.
-    _default_db["OPTIONS"]["options"] = (
-        f"-c statement_timeout={DB_STATEMENT_TIMEOUT_MS} -c lock_timeout={DB_LOCK_TIMEOUT_MS}"
+    # Guard-rails (no query or lock wait runs forever) and the optional bounded pool (issue 13).
+    configure_postgres(
+        _default_db, statement_timeout_ms=DB_STATEMENT_TIMEOUT_MS, lock_timeout_ms=DB_LOCK_TIMEOUT_MS
     )
-    _default_db["CONN_MAX_AGE"] = read("DB_CONN_MAX_AGE", "int", default=60)
-    _default_db["CONN_HEALTH_CHECKS"] = True
 DATABASES = {"default": _default_db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

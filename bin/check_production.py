@@ -157,9 +157,9 @@ def main() -> int:
     try:
         for _ in range(60):
             try:
-                requests.get(base + "/healthz/", timeout=2)
+                requests.get(base + "/healthz/", timeout=10)
                 break
-            except requests.ConnectionError:
+            except requests.RequestException:
                 time.sleep(1)
         sys.path.insert(0, str(ROOT))
         os.environ.update(env)

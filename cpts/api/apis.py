@@ -19,7 +19,7 @@ from cpts.enums import ImportKind, ParticipationMode, ParticipationStatus, Struc
 from cpts.imports import import_run_create_from_upload
 from cpts.models import ImportRun, Professional, SasParticipation, Structure
 from sas_platform.api.apis import ErrorSerializer
-from sas_platform.api.pagination import PageNumberPagination
+from sas_platform.api.pagination import PageNumberPagination, paginated
 from sas_platform.exceptions import NotFoundError, PermissionDeniedError
 from sas_platform.models import Commune
 
@@ -118,7 +118,11 @@ class ProfessionalSearchApi(APIView):
                 description="Code INSEE de la commune",
             ),
         ],
-        responses={200: OutputSerializer(many=True), 400: ErrorSerializer, 403: ErrorSerializer},
+        responses={
+            200: paginated(OutputSerializer, "PaginatedProfessionalList"),
+            400: ErrorSerializer,
+            403: ErrorSerializer,
+        },
     )
     def get(self, request):
         if not permissions.can_view_directory(request.user):
@@ -222,7 +226,7 @@ class StructureListApi(APIView):
     @extend_schema(
         summary="Structures visibles",
         parameters=[OpenApiParameter("kind", str, enum=StructureKind.values, required=False)],
-        responses={200: OutputSerializer(many=True)},
+        responses={200: paginated(OutputSerializer, "PaginatedStructureList")},
     )
     def get(self, request):
         qs = selectors.structures_for_user(user=request.user).order_by("name")
@@ -439,7 +443,10 @@ class ImportRunCreateApi(APIView):
 
 
 class ImportRunListApi(APIView):
-    @extend_schema(summary="Imports de l'annuaire", responses={200: ImportRunOutputSerializer(many=True)})
+    @extend_schema(
+        summary="Imports de l'annuaire",
+        responses={200: paginated(ImportRunOutputSerializer, "PaginatedImportRunList")},
+    )
     def get(self, request):
         if not permissions.can_import_directory(request.user):
             raise _deny()

@@ -8,6 +8,7 @@ The editor authenticates with its source's feedback token (``Authorization: Bear
 
 from __future__ import annotations
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
 
@@ -45,6 +46,8 @@ def appointment(request: HttpRequest) -> JsonResponse:
         return _error(401, "Éditeur non authentifié : jeton de la source inconnu.", "security")
     try:
         payload = json_loads_bounded(request.body or b"null")
+    except RequestDataTooBig:  # over DATA_UPLOAD_MAX_MEMORY_SIZE: an OperationOutcome, not HTML (issue 13)
+        return _error(413, "Corps de la requête trop volumineux.", "too-costly")
     except ValueError:  # unreadable, not UTF-8, or nested too deeply (issue 13)
         return _error(400, "Corps JSON illisible.", "structure")
     try:

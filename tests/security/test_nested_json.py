@@ -59,3 +59,20 @@ def test_fhir_appointment_deep_json_is_an_operation_outcome(client):
     body = response.json()
     assert body["resourceType"] == "OperationOutcome"
     assert body["issue"][0]["code"] == "structure"
+
+
+@pytest.mark.django_db
+def test_fhir_body_over_the_size_limit_is_an_operation_outcome(client, settings):
+    """Probe finding 11 (issue 13): an HTML 400 before."""
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    editor_source(token="jeton-editeur-gros")
+    body = json.dumps({"resourceType": "Appointment", "comment": "x" * 4096})
+    response = client.post(
+        "/fhir/r4/Appointment",
+        body,
+        content_type="application/fhir+json",
+        HTTP_AUTHORIZATION="Bearer jeton-editeur-gros",
+    )
+    assert response.status_code == 413
+    assert response["Content-Type"].startswith("application/fhir+json")
+    assert response.json()["issue"][0]["code"] == "too-costly"

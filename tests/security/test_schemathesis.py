@@ -78,6 +78,8 @@ def test_every_operation_answers_to_schema(live_server, tokens):
         for token in tokens.values():
             calls += _run(operation, base_url, token, failures)
         done += 1
-    print(f"schemathesis : {done}/{len(operations)} opérations, {calls} appels, {time.monotonic() - started:.0f} s")
+    print(
+        f"schemathesis : {done}/{len(operations)} opérations, {calls} appels, {time.monotonic() - started:.0f} s"
+    )
     assert done == len(operations), f"budget dépassé : {done}/{len(operations)} opérations testées"
     assert not failures, "\n".join(sorted(set(failures)))

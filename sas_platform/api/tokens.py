@@ -8,6 +8,10 @@ A token (DRF's ``authtoken``, one per user) is refused once:
 - its user changed password (the user's tokens are deleted on save) or was deactivated.
 
 Each ``POST /api/v1/auth/token/`` rotates it: the previous key stops working at once.
+
+Machine users (no usable password: the FHIR Slot consumers of ``grant_fhir_slot_access``, which
+cannot ask for a new token themselves) keep theirs ``API_MACHINE_TOKEN_LIFETIME_DAYS`` days,
+without the idle rule; running the command again rotates it.
 """
 
 from __future__ import annotations
@@ -51,6 +55,11 @@ def api_token_check(token: Token) -> None:
     otherwise record this use."""
     now = time.time()
     created = token.created.timestamp()
+    if not token.user.has_usable_password():  # a machine user (FHIR consumer): no idle rule
+        if now - created > settings.API_MACHINE_TOKEN_LIFETIME_DAYS * 86_400:
+            token.delete()
+            raise TokenExpired(EXPIRED)
+        return
     seen_key = _seen_key(token.key)
     last_seen = cache.get(seen_key)
     idle_since = created if last_seen is None else float(last_seen)

@@ -169,6 +169,8 @@ SESSION_IDLE_TIMEOUT = read("SESSION_IDLE_TIMEOUT", "int", default=30 * 60)
 SESSION_COOKIE_AGE = 12 * 60 * 60
 # API tokens die after this lifetime (issue 13), and after SESSION_IDLE_TIMEOUT without use.
 API_TOKEN_LIFETIME_SECONDS = read("API_TOKEN_LIFETIME_SECONDS", "int", default=12 * 60 * 60, minimum=60)
+# Machine users (no usable password: FHIR Slot consumers) keep their token this long, no idle rule.
+API_MACHINE_TOKEN_LIFETIME_DAYS = read("API_MACHINE_TOKEN_LIFETIME_DAYS", "int", default=90, minimum=1)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 

@@ -45,11 +45,13 @@ def build_world(territory, other_territory) -> dict:
         actor=arm, territory_code="13", commune=marseille, reason="Fièvre", route=Transition.ROUTE_GENERAL_PRACTICE,
         patient_last_name="Durand", patient_first_name="Alice",
     )  # fmt: skip
+    services.dossier_claim(dossier_id=dossier.pk, actor=regulateur)
     services.dossier_decide(dossier_id=dossier.pk, actor=regulateur, decision=Decision.APPOINTMENT_48H)
     booked = services.dossier_open(
         actor=arm, territory_code="13", commune=marseille, reason="Toux", route=Transition.ROUTE_GENERAL_PRACTICE,
         patient_last_name="Martin", patient_first_name="Paul",
     )  # fmt: skip
+    services.dossier_claim(dossier_id=booked.pk, actor=regulateur)
     services.dossier_decide(dossier_id=booked.pk, actor=regulateur, decision=Decision.APPOINTMENT_48H)
     booking = services.slot_book_platform(dossier_id=booked.pk, slot_id=slot.pk, actor=users["osnp"])
     request = services.surnumeraire_request_create(

@@ -96,3 +96,21 @@ def test_deactivated_user_token_refused(cpam):
     cpam.is_active = False
     cpam.save()
     assert _me(token).status_code == 401
+
+
+@pytest.mark.django_db
+def test_a_machine_users_token_skips_the_idle_rule_but_expires(make_user, settings):
+    """FHIR consumers (no usable password) cannot ask for a new token: theirs lives 90 days."""
+    from sas_platform.api.tokens import api_token_rotate, api_token_user
+
+    machine = make_user(territories=())
+    machine.set_unusable_password()
+    machine.save()
+    with time_machine.travel(START, tick=False):
+        key = api_token_rotate(user=machine).key
+    with time_machine.travel(START + dt.timedelta(days=30), tick=False):
+        assert api_token_user(key=key) == machine
+    with time_machine.travel(
+        START + dt.timedelta(days=settings.API_MACHINE_TOKEN_LIFETIME_DAYS, seconds=1), tick=False
+    ):
+        assert api_token_user(key=key) is None

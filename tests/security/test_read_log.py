@@ -48,6 +48,7 @@ def test_claim_and_release_log_a_read_each(regulateur, open_dossier):
 @pytest.mark.django_db
 def test_decide_logs_a_read(regulateur, open_dossier):
     dossier = open_dossier(route=Transition.ROUTE_GENERAL_PRACTICE)
+    services.dossier_claim(dossier_id=dossier.pk, actor=regulateur)
     response = _client(regulateur).post(f"{BASE}/{dossier.pk}/decide/", {"decision": "advice"}, format="json")
     assert response.status_code == 200
     assert _reads(regulateur, dossier) == 1
@@ -82,6 +83,7 @@ def test_create_logs_a_read(arm, territory):
 @pytest.mark.django_db
 def test_a_refused_action_logs_nothing(regulateur, open_dossier):
     dossier = open_dossier(route=Transition.ROUTE_GENERAL_PRACTICE)
+    services.dossier_claim(dossier_id=dossier.pk, actor=regulateur)
     services.dossier_decide(dossier_id=dossier.pk, actor=regulateur, decision="advice")
     response = _client(regulateur).post(f"{BASE}/{dossier.pk}/decide/", {"decision": "advice"}, format="json")
     assert response.status_code == 409

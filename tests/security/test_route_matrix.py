@@ -144,7 +144,8 @@ ROUTES: dict[str, Route] = {
     "api/v1/regulation/dossiers/": R(DESK),
     "api/v1/regulation/dossiers/<int:pk>/": R(DESK, territorial=True, pk="dossier"),
     "api/v1/regulation/dossiers/<int:pk>/route/": R({ARM, REG}, "POST", True, pk="dossier"),
-    "api/v1/regulation/dossiers/<int:pk>/claim/": R(DESK, "POST", True, pk="dossier"),
+    # Who may take a dossier depends on its state (issue 9): the world's is decided, not the ARM's.
+    "api/v1/regulation/dossiers/<int:pk>/claim/": R({OSNP, REG}, "POST", True, pk="dossier"),
     "api/v1/regulation/dossiers/<int:pk>/release/": R(DESK, "POST", True, pk="dossier"),
     "api/v1/regulation/dossiers/<int:pk>/decide/": R({REG}, "POST", True, pk="dossier"),
     "api/v1/regulation/dossiers/<int:pk>/book/": R({OSNP, REG}, "POST", True, pk="dossier"),
@@ -167,6 +168,8 @@ ROUTES: dict[str, Route] = {
     "fhir/r4/Appointment": R(NONE, "POST"),
     "fhir/r4/Appointment/<int:pk>": R(NONE, pk="booking"),
     "fhir/r4/Slot": R(NONE),
+    "fhir/r4/metadata": R(PUBLIC),  # the CapabilityStatement
+    "^fhir/r4/.*$": R(NONE, example="fhir/r4/Inconnu"),  # a 404 OperationOutcome for anyone
 }
 
 ADMIN_EXAMPLES = [

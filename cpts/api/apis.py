@@ -123,6 +123,7 @@ class ProfessionalSearchApi(APIView):
             400: ErrorSerializer,
             403: ErrorSerializer,
         },
+        operation_id="professionals_list",
     )
     def get(self, request):
         if not permissions.can_view_directory(request.user):
@@ -227,6 +228,7 @@ class StructureListApi(APIView):
         summary="Structures visibles",
         parameters=[OpenApiParameter("kind", str, enum=StructureKind.values, required=False)],
         responses={200: paginated(OutputSerializer, "PaginatedStructureList")},
+        operation_id="structures_list",
     )
     def get(self, request):
         qs = selectors.structures_for_user(user=request.user).order_by("name")
@@ -446,6 +448,7 @@ class ImportRunListApi(APIView):
     @extend_schema(
         summary="Imports de l'annuaire",
         responses={200: paginated(ImportRunOutputSerializer, "PaginatedImportRunList")},
+        operation_id="import_runs_list",
     )
     def get(self, request):
         if not permissions.can_import_directory(request.user):

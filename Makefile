@@ -45,6 +45,7 @@ install: venv system-deps migrate
 	$(MANAGE) load_geography
 	$(MANAGE) sync_periodic_tasks
 	$(MANAGE) sync_roles
+	$(MANAGE) db_app_role
 
 run: install
 	$(MANAGE) seed_demo

@@ -12,13 +12,18 @@ from planning.selectors import slot_last_seen_at
 
 
 class AgendaSourceForm(forms.ModelForm):
+    """The source's outgoing token is write-only (issue 13, finding 2): the form never holds it,
+    a new value replaces it, an empty field keeps it, a box removes it."""
+
     base_url = forms.URLField(label="URL de base FHIR", max_length=300, required=False, assume_scheme="https")
-    request_token = forms.CharField(
-        label="Jeton envoyé à l'éditeur (Bearer)",
+    new_request_token = forms.CharField(
+        label="Nouveau jeton envoyé à l'éditeur (Bearer)",
         required=False,
-        widget=forms.PasswordInput(render_value=True),
-        help_text="Jamais affiché en clair ni journalisé.",
+        strip=True,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text="Remplace le jeton enregistré ; laisser vide pour le conserver. Jamais affiché ni journalisé.",
     )
+    remove_request_token = forms.BooleanField(label="Supprimer le jeton enregistré", required=False)
 
     class Meta:
         model = AgendaSource
@@ -29,7 +34,6 @@ class AgendaSourceForm(forms.ModelForm):
             "base_url",
             "departement",
             "rpps_list",
-            "request_token",
             "client_cert_path",
             "client_key_path",
             "poll_every_seconds",
@@ -40,6 +44,17 @@ class AgendaSourceForm(forms.ModelForm):
             "manages_regulator_accounts",
         )
 
+    def save(self, commit=True):
+        source = super().save(commit=False)
+        if self.cleaned_data.get("new_request_token"):
+            source.request_token = self.cleaned_data["new_request_token"]
+        elif self.cleaned_data.get("remove_request_token"):
+            source.request_token = ""
+        if commit:
+            source.save()
+            self.save_m2m()
+        return source
+
 
 @admin.register(AgendaSource)
 class AgendaSourceAdmin(admin.ModelAdmin):
@@ -48,6 +63,7 @@ class AgendaSourceAdmin(admin.ModelAdmin):
     list_filter = ("kind", "health", "is_active", "departement")
     search_fields = ("label", "name", "base_url")
     readonly_fields = (
+        "has_request_token",
         "health",
         "last_attempt_at",
         "last_success_at",
@@ -55,6 +71,10 @@ class AgendaSourceAdmin(admin.ModelAdmin):
         "last_error",
         "created_at",
     )
+
+    @admin.display(description="Jeton enregistré", boolean=True)
+    def has_request_token(self, obj: AgendaSource) -> bool:
+        return bool(obj and obj.request_token)
 
 
 @admin.register(SourceRun)

@@ -238,6 +238,10 @@ class Slot(models.Model):
     class Meta:
         verbose_name = "créneau"
         ordering = ["start", "id"]
+        # The national FHIR Slot feed's consumers (machine users), never a role's broad view_slot.
+        permissions = [
+            ("consume_fhir_slots", "Consommer le flux FHIR Slot (plateforme nationale, agrégateur)")
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["source", "external_id"],

@@ -64,8 +64,9 @@ def can_search_slots(user, departement_code: str) -> bool:
 
 def can_consume_fhir_slots(user) -> bool:
     """A consumer of ``GET /fhir/r4/Slot`` (the national platform, another aggregator): an active
-    (machine) user holding ``planning.view_slot``, authenticated by its DRF token."""
-    return bool(user and user.is_active and user.has_perm("planning.view_slot"))
+    (machine) user holding the dedicated ``planning.consume_fhir_slots`` permission, authenticated
+    by its API token. The broad ``view_slot`` does not open the feed (issue 13, finding 3)."""
+    return bool(user and user.is_active and user.has_perm("planning.consume_fhir_slots"))
 
 
 def can_view_owned_slot(user, slot) -> bool:

@@ -13,7 +13,8 @@ class SasPlatformConfig(AppConfig):
         from django.db.backends.signals import connection_created
         from django.forms import Widget
 
-        from sas_platform import auth_events  # noqa: F401
+        from sas_platform import auth_events, login_limits  # noqa: F401
+        from sas_platform.api import tokens  # noqa: F401  (password change kills API tokens)
         from sas_platform.db_functions import register_sqlite_functions
 
         # The embedded default (SQLite) gets the aggregates PostgreSQL has (percentiles, issue 9).

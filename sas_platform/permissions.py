@@ -44,5 +44,9 @@ def can_view_audit_trail(user: User) -> bool:
 
 
 def can_use_admin_site(user: User) -> bool:
-    """Django admin is for support staff: SAS and platform administrators."""
-    return user.is_authenticated and user.is_active and user.has_role(Role.ADMIN_SAS, Role.ADMIN_PLATEFORME)
+    """The Django admin is for platform administrators only (issue 13, finding 3).
+
+    Its pages are not scoped by territory (dossiers, audit trail, read log, pay facts, shifts,
+    slots...): a SAS administrator works in the platform's own pages, which are (DOMAIN.md §2).
+    """
+    return user.is_authenticated and user.is_active and user.has_role(Role.ADMIN_PLATEFORME)

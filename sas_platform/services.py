@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.db import transaction
 
 from sas_platform.enums import AuditEventType, CommuneType, Role
@@ -272,21 +272,15 @@ def geography_load(
 
 
 # --- Roles and users ------------------------------------------------------------------------
-#: Apps whose models SAS administrators may *view* in the admin (support work). They get no
-#: add/change/delete permission there: changes go through the platform's pages and services,
-#: and no admin permission lets them grant themselves a role.
-SAS_ADMIN_VIEW_APPS = ("sas_platform", "cpts", "planning", "regulation", "remuneration", "django_celery_beat")
-
-
 def roles_ensure_groups() -> list[Group]:
-    """Create the Django group of every :class:`Role` and give SAS administrators their
-    view permissions (idempotent; run by ``make install`` through ``sync_roles``)."""
+    """Create the Django group of every :class:`Role` (idempotent; ``make install`` runs it
+    through ``sync_roles``). No role group holds a model permission: the admin is for platform
+    administrators (superusers) only, and a broad ``view_*`` permission once opened the national
+    FHIR Slot feed to SAS administrators (issue 13, finding 3); permissions granted by older
+    versions are removed here."""
     groups = [Group.objects.get_or_create(name=role.value)[0] for role in Role]
-    admin_sas = next(group for group in groups if group.name == Role.ADMIN_SAS)
-    view = Permission.objects.filter(
-        content_type__app_label__in=SAS_ADMIN_VIEW_APPS, codename__startswith="view_"
-    )
-    admin_sas.permissions.add(*view)
+    for group in groups:
+        group.permissions.clear()
     return groups
 
 
@@ -328,7 +322,7 @@ def user_set_roles(*, user: User, roles: Iterable[Role], actor: User | None) -> 
     user._role_codes = None
     user.__dict__.pop("_territory_codes", None)  # a platform administrator acts everywhere
     is_superuser = Role.ADMIN_PLATEFORME.value in wanted
-    is_staff = is_superuser or Role.ADMIN_SAS.value in wanted
+    is_staff = is_superuser  # the admin is for platform administrators only (issue 13)
     if (user.is_superuser, user.is_staff) != (is_superuser, is_staff):
         user.is_superuser, user.is_staff = is_superuser, is_staff
         user.save(update_fields=["is_superuser", "is_staff"])

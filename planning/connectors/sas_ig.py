@@ -63,7 +63,7 @@ def _outcome_text(body: bytes) -> str:
     """The diagnostics of an OperationOutcome body, if it is one."""
     try:
         payload = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):
         return ""
     if isinstance(payload, dict) and payload.get("resourceType") == "OperationOutcome":
         issues = payload.get("issue") or []
@@ -128,7 +128,7 @@ class SasIgFhirConnector:
             raise FetchError(f"Erreur HTTP {status} de la source. {_outcome_text(body)}".strip())
         try:
             return json.loads(body)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:  # a body nested too deeply (issue 13)
             raise FetchError("Réponse qui n'est pas du JSON valide.") from exc
 
     def _get(self, client: httpx.Client, url: str, result: FetchResult) -> dict:

@@ -16,7 +16,7 @@ nothing yet. Errors are OperationOutcome resources: 400 for a bad or unknown par
 without a valid token, 403 for a token whose user may not read the slots.
 
 Authentication: ``Authorization: Bearer <key>`` (or ``Token <key>``) where ``<key>`` is the DRF
-token of an active user holding the permission ``planning.view_slot`` (a machine user of the
+token of an active user holding the permission ``planning.consume_fhir_slots`` (a machine user of the
 consumer: create it in the admin, give it that permission, then its token under "Jetons").
 """
 
@@ -182,7 +182,7 @@ def slot_search(request: HttpRequest) -> JsonResponse:
     if not permissions.can_consume_fhir_slots(user):
         return _answer(
             operation_outcome(
-                "Ce compte n'a pas le droit de lire les créneaux (planning.view_slot).", "forbidden"
+                "Ce compte n'a pas le droit de lire les créneaux (planning.consume_fhir_slots).", "forbidden"
             ),
             403,
         )

@@ -34,16 +34,11 @@ __all__ = [
 # --- FHIR R4 Slot search of the slots the platform owns (issue 4 §7, INT_R01 / INT_R04) ------------
 def fhir_consumer_authenticate(*, token: str):
     """The active user behind a DRF token (``Authorization: Bearer <key>`` or ``Token <key>``) who may
-    read the platform's slots over FHIR (permission ``planning.view_slot``, e.g. a machine user of
+    read the platform's slots over FHIR (permission ``planning.consume_fhir_slots``, e.g. a machine user of
     the national platform or of another aggregator); None otherwise."""
-    from rest_framework.authtoken.models import Token
+    from sas_platform.api.tokens import api_token_user
 
-    if not token:
-        return None
-    found = Token.objects.select_related("user").filter(key=token).first()
-    if found is None or not found.user.is_active:
-        return None
-    return found.user
+    return api_token_user(key=token)  # expiring tokens (issue 13)
 
 
 def owned_slots_for_fhir(

@@ -3,22 +3,24 @@
 
 :func:`fhir_consumer_grant` is what ``python manage.py grant_fhir_slot_access EMAIL`` and the
 admin action « Donner l'accès FHIR Slot » run: a machine user (created when missing, without a
-usable password: it never signs in to the pages) with the permission ``planning.view_slot``
-(:func:`planning.permissions.can_consume_fhir_slots`) and its DRF token, sent as
-``Authorization: Bearer <token>``. Idempotent: a second grant keeps the same token. Audited.
+usable password: it never signs in to the pages) with the dedicated permission
+``planning.consume_fhir_slots`` (:func:`planning.permissions.can_consume_fhir_slots`; a role's
+broad ``view_slot`` does not open the feed, issue 13) and a new API token, sent as
+``Authorization: Bearer <token>``. A second grant rotates the token (the previous one stops
+working; machine tokens live ``API_MACHINE_TOKEN_LIFETIME_DAYS``). Audited.
 """
 
 from __future__ import annotations
 
 from django.contrib.auth.models import Permission
 from django.db import transaction
-from rest_framework.authtoken.models import Token
 
 from planning.events import PlanningEvent, planning_event_write
+from sas_platform.api.tokens import api_token_rotate
 from sas_platform.models import User
 from sas_platform.services import user_create
 
-SLOT_PERMISSION = ("planning", "view_slot")
+SLOT_PERMISSION = ("planning", "consume_fhir_slots")
 
 
 @transaction.atomic
@@ -32,7 +34,7 @@ def fhir_consumer_grant(*, email: str, actor: User | None = None) -> tuple[User,
         user = user_create(email=email, password=None, actor=actor)
     app_label, codename = SLOT_PERMISSION
     user.user_permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
-    token, _ = Token.objects.get_or_create(user=user)
+    token = api_token_rotate(user=user)
     planning_event_write(
         event_type=PlanningEvent.FHIR_ACCESS_GRANTED, actor=actor, obj=user, params={"created": created}
     )

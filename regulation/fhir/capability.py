@@ -60,7 +60,7 @@ def capability_statement(base_url: str) -> dict:
                 "security": {
                     "cors": False,
                     "description": "Authorization: Bearer <jeton> (ou Token <jeton>). Slot : jeton d'un "
-                    "utilisateur ayant la permission planning.view_slot ; Appointment : jeton de retour de "
+                    "utilisateur ayant la permission planning.consume_fhir_slots ; Appointment : jeton de retour de "
                     "la source d'agenda de l'éditeur.",
                 },
                 "resource": [

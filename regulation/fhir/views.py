@@ -8,8 +8,7 @@ The editor authenticates with its source's feedback token (``Authorization: Bear
 
 from __future__ import annotations
 
-import json
-
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
 
@@ -19,6 +18,7 @@ from regulation.exceptions import AppointmentNotMatched
 from regulation.fhir.validation import AppointmentInvalid, appointment_parse, operation_outcome
 from sas_platform.exceptions import ApplicationError
 from sas_platform.fhir_http import fhir_methods
+from sas_platform.jsonsafe import json_loads_bounded
 
 FHIR_JSON = "application/fhir+json"
 
@@ -45,8 +45,10 @@ def appointment(request: HttpRequest) -> JsonResponse:
     if source is None:
         return _error(401, "Éditeur non authentifié : jeton de la source inconnu.", "security")
     try:
-        payload = json.loads(request.body or b"null")
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        payload = json_loads_bounded(request.body or b"null")
+    except RequestDataTooBig:  # over DATA_UPLOAD_MAX_MEMORY_SIZE: an OperationOutcome, not HTML (issue 13)
+        return _error(413, "Corps de la requête trop volumineux.", "too-costly")
+    except ValueError:  # unreadable, not UTF-8, or nested too deeply (issue 13)
         return _error(400, "Corps JSON illisible.", "structure")
     try:
         feedback = appointment_parse(payload)

@@ -6,11 +6,11 @@ from django.contrib.auth import authenticate
 from django.db.models import prefetch_related_objects
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from sas_platform.api.tokens import api_token_rotate
 from sas_platform.exceptions import ApplicationError
 from sas_platform.models import Commune, Departement
 from sas_platform.selectors import communes_search, territories_for_user
@@ -86,7 +86,7 @@ class TokenObtainApi(APIView):
             raise ApplicationError(
                 "Adresse électronique ou mot de passe incorrect.", code="invalid_credentials"
             )
-        token, _ = Token.objects.get_or_create(user=user)
+        token = api_token_rotate(user=user)  # a new key each time (issue 13)
         return Response(self.OutputSerializer({"token": token.key}).data, status=status.HTTP_200_OK)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sas_platform.settings.database import configure_postgres
 from sas_platform.settings.environment import BASE_DIR, VAR_DIR, read
 
 VAR_DIR.mkdir(exist_ok=True)
@@ -69,6 +70,7 @@ MIDDLEWARE = [
     "sas_platform.middleware.StaffSessionTimeoutMiddleware",
     # Administrators, CPAM and ARS agents: second factor before any page (issue 13).
     "sas_platform.otp.middleware.SecondFactorRequiredMiddleware",
+    "sas_platform.middleware.NoStoreMiddleware",  # patient data never cached (issue 13)
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -110,13 +112,10 @@ if not _default_db:
         },
     }
 elif _default_db["ENGINE"] == "django.db.backends.postgresql":
-    _default_db.setdefault("OPTIONS", {})
-    # Guard-rails per process (STYLE.md 15): no query or lock wait runs forever.
-    _default_db["OPTIONS"]["options"] = (
-        f"-c statement_timeout={DB_STATEMENT_TIMEOUT_MS} -c lock_timeout={DB_LOCK_TIMEOUT_MS}"
+    # Guard-rails (no query or lock wait runs forever) and the optional bounded pool (issue 13).
+    configure_postgres(
+        _default_db, statement_timeout_ms=DB_STATEMENT_TIMEOUT_MS, lock_timeout_ms=DB_LOCK_TIMEOUT_MS
     )
-    _default_db["CONN_MAX_AGE"] = read("DB_CONN_MAX_AGE", "int", default=60)
-    _default_db["CONN_HEALTH_CHECKS"] = True
 DATABASES = {"default": _default_db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -156,6 +155,7 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 # --- Authentication -------------------------------------------------------------------------
 AUTH_USER_MODEL = "sas_platform.User"
 AUTHENTICATION_BACKENDS = [
+    "sas_platform.login_limits.AddressLimitBackend",  # one address, many accounts (issue 13)
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "sas_platform.psc.backend.ProSanteConnectBackend",
@@ -174,6 +174,10 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 # Staff (every role of the platform) is logged out after this idle time, in seconds.
 SESSION_IDLE_TIMEOUT = read("SESSION_IDLE_TIMEOUT", "int", default=30 * 60)
 SESSION_COOKIE_AGE = 12 * 60 * 60
+# API tokens die after this lifetime (issue 13), and after SESSION_IDLE_TIMEOUT without use.
+API_TOKEN_LIFETIME_SECONDS = read("API_TOKEN_LIFETIME_SECONDS", "int", default=12 * 60 * 60, minimum=60)
+# Machine users (no usable password: FHIR Slot consumers) keep their token this long, no idle rule.
+API_MACHINE_TOKEN_LIFETIME_DAYS = read("API_MACHINE_TOKEN_LIFETIME_DAYS", "int", default=90, minimum=1)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
@@ -185,6 +189,15 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "sas_platform.web.views.lockout_response"
 AXES_VERBOSE = False
+# Issue 13 (probe finding 1): the account is the lower-cased e-mail; the address is the client's
+# behind TRUSTED_PROXY_COUNT reverse proxies (X-Forwarded-For ignored when 0). See login_limits.py.
+AXES_USERNAME_CALLABLE = "sas_platform.login_limits.axes_username"
+AXES_CLIENT_IP_CALLABLE = "sas_platform.login_limits.client_address"
+TRUSTED_PROXY_COUNT = read("TRUSTED_PROXY_COUNT", "int", default=0)
+LOGIN_ADDRESS_FAILURE_LIMIT = read("LOGIN_ADDRESS_FAILURE_LIMIT", "int", default=30, minimum=1)
+PASSWORD_RESET_ADDRESS_LIMIT = read("PASSWORD_RESET_ADDRESS_LIMIT", "int", default=10, minimum=1)
+PASSWORD_RESET_TARGET_LIMIT = read("PASSWORD_RESET_TARGET_LIMIT", "int", default=3, minimum=1)
+PASSWORD_RESET_WINDOW_SECONDS = 60 * 60
 
 # --- Pro Santé Connect (OIDC, sas_platform.psc; README "Pro Santé Connect") ---------------------
 # Endpoints are settings: PSC's discovery document is not at the standard path, and the test
@@ -262,7 +275,8 @@ REST_FRAMEWORK = {
     # Token first: an anonymous request gets 401 + ``WWW-Authenticate: Token`` (DRF answers 403
     # when the first class has no authenticate header, as SessionAuthentication).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "sas_platform.api.authentication.TokenOrBearerAuthentication",
+        # Token or Bearer (issue 9), expiring, rotating (issue 13).
+        "sas_platform.api.tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -272,6 +286,12 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "sas_platform.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "sas_platform.api.exceptions.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # JSON with a bounded nesting depth (issue 13: 1,000 "[" gave a 500).
+    "DEFAULT_PARSER_CLASSES": [
+        "sas_platform.api.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {

@@ -4,18 +4,20 @@ Required: ``SECRET_KEY``, ``ALLOWED_HOSTS``, ``DATABASE_URL`` (PostgreSQL), ``RE
 """
 
 from sas_platform.settings.base import *  # noqa: F403
+from sas_platform.settings.database import configure_postgres
 from sas_platform.settings.environment import read
 
 DEBUG = False
 DEMO_MODE = read("DEMO_MODE", "bool", default=False)
 SECRET_KEY = read("SECRET_KEY")
 ALLOWED_HOSTS = read("ALLOWED_HOSTS", "list")
-DATABASES = {"default": read("DATABASE_URL", "db_url")}
-DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
-    f"-c statement_timeout={DB_STATEMENT_TIMEOUT_MS} -c lock_timeout={DB_LOCK_TIMEOUT_MS}"  # noqa: F405
-)
-DATABASES["default"]["CONN_MAX_AGE"] = read("DB_CONN_MAX_AGE", "int", default=60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASES = {
+    "default": configure_postgres(
+        read("DATABASE_URL", "db_url"),
+        statement_timeout_ms=DB_STATEMENT_TIMEOUT_MS,  # noqa: F405
+        lock_timeout_ms=DB_LOCK_TIMEOUT_MS,  # noqa: F405
+    )
+}
 REDIS_URL = read("REDIS_URL")
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 CELERY_BROKER_URL = read("CELERY_BROKER_URL", default=REDIS_URL)

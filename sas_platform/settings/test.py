@@ -13,6 +13,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Address counters live in the cache, shared by the whole run: the tests of the limits set their own.
+LOGIN_ADDRESS_FAILURE_LIMIT = PASSWORD_RESET_ADDRESS_LIMIT = PASSWORD_RESET_TARGET_LIMIT = 100_000
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True  # the test client fetches static files without collectstatic
 if not REDIS_URL:  # noqa: F405

@@ -86,9 +86,8 @@ SECTIONS: dict[str, HomeSection] = {
     Role.ADMIN_SAS: HomeSection(
         Role.ADMIN_SAS,
         "Administration du SAS",
-        "Vous gérez les comptes, les structures et les paramètres de votre SAS.",
-        "Commencez par vérifier les comptes de votre territoire et le journal d'audit.",
-        (HomeLink("Administration", "admin:index"),),
+        "Vous suivez l'activité, les sources d'agenda, les structures et les gardes de votre SAS.",
+        "Retrouvez le tableau de bord, les sources d'agenda et les gardes dans le menu.",
     ),
     Role.ADMIN_PLATEFORME: HomeSection(
         Role.ADMIN_PLATEFORME,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.views.decorators.cache import never_cache
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 from sas_platform.api.exceptions import error_body
 from sas_platform.enums import Role
 from sas_platform.health import health_report, worker_last_heartbeat
+from sas_platform.login_limits import password_reset_address_allowed, password_reset_target_allowed
 from sas_platform.permissions import is_platform_admin
 from sas_platform.selectors import communes_search, territories_for_user
 from sas_platform.web.forms import LoginForm, ResetRequestForm, ResetSetPasswordForm
@@ -56,6 +57,20 @@ class PasswordResetView(auth_views.PasswordResetView):
     subject_template_name = "sas_platform/email/password_reset_subject.txt"
     success_url = reverse_lazy("password_reset_done")
     extra_context = {"title": "Mot de passe oublié"}
+
+    def form_valid(self, form):
+        """Rate-limited (issue 13): per client address (429 page), and per target e-mail (no mail,
+        the same answer: nothing tells whether the account exists or the limit was reached)."""
+        if not password_reset_address_allowed(self.request):
+            return render(
+                self.request,
+                "sas_platform/password_reset_form.html",
+                {**self.get_context_data(form=form), "too_many": True},
+                status=429,
+            )
+        if not password_reset_target_allowed(form.cleaned_data["email"]):
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
 
     @property
     def extra_email_context(self) -> dict:

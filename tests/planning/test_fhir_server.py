@@ -81,7 +81,7 @@ def test_grant_command_gives_a_consumer_the_slot_search(client, world):  # noqa:
     user = User.objects.get(email="agregateur@editeur.fr")
     key = Token.objects.get(user=user).key
     assert f"Authorization: Bearer {key}" in out.getvalue()
-    assert user.has_perm("planning.view_slot") and not user.has_usable_password()
+    assert user.has_perm("planning.consume_fhir_slots") and not user.has_usable_password()
     assert AuditEvent.objects.filter(
         event_type="planning.fhir_access_granted", object_id=str(user.pk)
     ).exists()
@@ -94,15 +94,21 @@ def test_grant_command_gives_a_consumer_the_slot_search(client, world):  # noqa:
 
     again = StringIO()
     call_command("grant_fhir_slot_access", "agregateur@editeur.fr", stdout=again)
-    assert f"Jeton : {key}" in again.getvalue() and "Compte existant" in again.getvalue()
+    assert "Compte existant" in again.getvalue()
+    new_key = Token.objects.get(user=user).key
+    assert new_key != key and f"Jeton : {new_key}" in again.getvalue()  # rotated (issue 13)
     assert User.objects.filter(email="agregateur@editeur.fr").count() == 1
+    stale = client.get(
+        "/fhir/r4/Slot", QUERY_STRING=urlencode(_query(world)), headers={"Authorization": f"Bearer {key}"}
+    )
+    assert stale.status_code == 401
 
 
 def test_grant_command_keeps_an_existing_users_roles(make_user):
     user = make_user(Role.OSNP)
     call_command("grant_fhir_slot_access", user.email, stdout=StringIO())
     user = User.objects.get(pk=user.pk)
-    assert user.has_perm("planning.view_slot")
+    assert user.has_perm("planning.consume_fhir_slots")
     assert user.groups.filter(name=Role.OSNP.value).exists() or user.groups.exists()
 
 

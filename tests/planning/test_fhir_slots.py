@@ -53,7 +53,7 @@ def world(db):
 def consumer(make_user):
     user = make_user(territories=())
     user.user_permissions.add(
-        Permission.objects.get(codename="view_slot", content_type__app_label="planning")
+        Permission.objects.get(codename="consume_fhir_slots", content_type__app_label="planning")
     )
     return Token.objects.create(user=user).key
 

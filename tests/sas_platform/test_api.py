@@ -139,7 +139,8 @@ def test_token_obtain_then_token_auth(api_client, make_user):
     again = api_client.post(
         "/api/v1/auth/token/", {"email": "cpam13@exemple.fr", "password": DEFAULT_PASSWORD}, format="json"
     )
-    assert again.json()["token"] == token  # one token per user
+    assert again.json()["token"] != token  # rotated (issue 13): one live token per user
+    assert Token.objects.filter(user=user).count() == 1
 
 
 @pytest.mark.django_db

@@ -2,7 +2,7 @@
 
 import pytest
 from django.contrib.auth import authenticate
-from django.contrib.auth.models import AnonymousUser, Group
+from django.contrib.auth.models import AnonymousUser, Group, Permission
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
@@ -162,7 +162,7 @@ def test_platform_admin_is_superuser_and_loses_it_with_the_role(make_user):
 
     user_set_roles(user=user, roles=[Role.ADMIN_SAS], actor=None)
     user.refresh_from_db()
-    assert (user.is_staff, user.is_superuser) == (True, False)
+    assert (user.is_staff, user.is_superuser) == (False, False)  # the admin is closed (issue 13)
 
     user_set_roles(user=user, roles=[Role.OSNP], actor=None)
     user.refresh_from_db()
@@ -255,7 +255,7 @@ def test_regulation_desk_needs_a_territory(make_user):
         (Role.COORDINATEUR_STRUCTURE, False, False, False),
         (Role.AGENT_CPAM, True, False, False),
         (Role.AGENT_ARS, True, False, False),
-        (Role.ADMIN_SAS, True, True, True),
+        (Role.ADMIN_SAS, True, True, False),  # the admin is for platform administrators (issue 13)
         (Role.ADMIN_PLATEFORME, True, True, True),
     ],
 )
@@ -332,16 +332,16 @@ def test_users_visible_to_no_duplicates_and_bounded_queries(make_user, django_as
 
 
 @pytest.mark.django_db
-def test_sas_admin_gets_view_permissions_only_in_admin(client, make_user):
+def test_sas_admin_has_no_admin_permission_nor_access(client, make_user):
+    """Issue 13, finding 3: the admin is not scoped by territory, so it is closed to SAS admins."""
+    group = Group.objects.get_or_create(name=Role.ADMIN_SAS)[0]
+    group.permissions.add(*Permission.objects.filter(codename__startswith="view_")[:5])  # an older install
     roles_ensure_groups()
-    perms = set(Group.objects.get(name=Role.ADMIN_SAS).permissions.values_list("codename", flat=True))
-    assert {"view_user", "view_auditevent", "view_commune"} <= perms
-    assert all(code.startswith("view_") for code in perms)
+    assert not Group.objects.get(name=Role.ADMIN_SAS).permissions.exists()
     admin_sas = make_user(Role.ADMIN_SAS)
     client.force_login(admin_sas)
-    assert client.get("/admin/sas_platform/auditevent/").status_code == 200
-    assert client.get(f"/admin/sas_platform/user/{admin_sas.pk}/change/").status_code == 200  # view-only form
+    assert client.get("/admin/sas_platform/auditevent/").status_code == 302
     response = client.post(f"/admin/sas_platform/user/{admin_sas.pk}/change/", {"email": admin_sas.email})
-    assert response.status_code == 403
+    assert response.status_code == 302
     admin_sas.refresh_from_db()
     assert not admin_sas.is_superuser

@@ -9,7 +9,7 @@ from sas_platform import navigation
 from sas_platform.enums import Role
 from sas_platform.web.home import SECTIONS
 
-ADMIN_ROLES = {Role.ADMIN_SAS, Role.ADMIN_PLATEFORME}
+ADMIN_ROLES = {Role.ADMIN_PLATEFORME}  # issue 13: the admin is closed to SAS administrators
 
 
 def _html(response) -> str:

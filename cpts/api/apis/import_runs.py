@@ -18,7 +18,7 @@ from cpts.imports import import_run_create_from_upload
 from cpts.models import ImportRun
 from cpts.tasks import import_run_enqueue
 from sas_platform.api.apis import ErrorSerializer
-from sas_platform.api.pagination import PageNumberPagination
+from sas_platform.api.pagination import PageNumberPagination, paginated
 
 
 class ImportRunOutputSerializer(serializers.ModelSerializer):
@@ -89,7 +89,11 @@ class ImportRunCreateApi(APIView):
 
 
 class ImportRunListApi(APIView):
-    @extend_schema(summary="Imports de l'annuaire", responses={200: ImportRunOutputSerializer(many=True)})
+    @extend_schema(
+        summary="Imports de l'annuaire",
+        responses={200: paginated(ImportRunOutputSerializer, "PaginatedImportRunList")},
+        operation_id="import_runs_list",
+    )
     def get(self, request):
         if not permissions.can_import_directory(request.user):
             raise deny()

@@ -18,7 +18,7 @@ from cpts.api.apis.common import (
 from cpts.enums import ParticipationStatus
 from cpts.models import Professional
 from sas_platform.api.apis import ErrorSerializer
-from sas_platform.api.pagination import PageNumberPagination
+from sas_platform.api.pagination import PageNumberPagination, paginated
 from sas_platform.models import Commune
 
 
@@ -70,7 +70,12 @@ class ProfessionalSearchApi(APIView):
                 description="Code INSEE de la commune",
             ),
         ],
-        responses={200: OutputSerializer(many=True), 400: ErrorSerializer, 403: ErrorSerializer},
+        responses={
+            200: paginated(OutputSerializer, "PaginatedProfessionalList"),
+            400: ErrorSerializer,
+            403: ErrorSerializer,
+        },
+        operation_id="professionals_list",
     )
     def get(self, request):
         if not permissions.can_view_directory(request.user):

@@ -14,7 +14,7 @@ from cpts.api.apis.common import (
 from cpts.enums import StructureKind
 from cpts.models import Structure
 from sas_platform.api.apis import ErrorSerializer
-from sas_platform.api.pagination import PageNumberPagination
+from sas_platform.api.pagination import PageNumberPagination, paginated
 
 
 class StructureListApi(APIView):
@@ -40,7 +40,8 @@ class StructureListApi(APIView):
     @extend_schema(
         summary="Structures visibles",
         parameters=[OpenApiParameter("kind", str, enum=StructureKind.values, required=False)],
-        responses={200: OutputSerializer(many=True)},
+        responses={200: paginated(OutputSerializer, "PaginatedStructureList")},
+        operation_id="structures_list",
     )
     def get(self, request):
         qs = selectors.structures_for_user(user=request.user).order_by("name")

@@ -45,7 +45,7 @@ def read_resources(path: Path, stats: ImportStats) -> list[tuple[int, dict]]:
         document = json.loads(text.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         raise ImportFileError("Le fichier doit être encodé en UTF-8.", code="import_encoding") from exc
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         document = None
     if isinstance(document, dict):
         if document.get("resourceType") == "Bundle":
@@ -66,6 +66,8 @@ def read_resources(path: Path, stats: ImportStats) -> list[tuple[int, dict]]:
             resources.append((line_no, json.loads(line)))
         except json.JSONDecodeError as exc:
             stats.reject(line_no, f"JSON invalide : {exc.msg} (colonne {exc.colno})")
+        except RecursionError:  # nested too deeply (issue 13)
+            stats.reject(line_no, "JSON invalide : imbrication trop profonde")
     if not resources and not stats.rejected:
         raise ImportFileError("Le fichier ne contient aucune ressource FHIR.", code="import_file_empty")
     return resources

@@ -14,7 +14,7 @@ from planning.api.apis._common import deny
 from planning.connectors.breaker import breaker_state
 from planning.models import AgendaSource
 from sas_platform.api.apis import ErrorSerializer
-from sas_platform.api.pagination import PageNumberPagination
+from sas_platform.api.pagination import PageNumberPagination, paginated
 from sas_platform.exceptions import NotFoundError
 
 
@@ -103,7 +103,11 @@ class AgendaSourceRunListApi(APIView):
 
     @extend_schema(
         summary="Interrogations d'une source",
-        responses={200: RunOutputSerializer(many=True), 401: ErrorSerializer, 404: ErrorSerializer},
+        responses={
+            200: paginated(RunOutputSerializer, "PaginatedSourceRunList"),
+            401: ErrorSerializer,
+            404: ErrorSerializer,
+        },
     )
     def get(self, request, pk: int):
         if not permissions.can_view_sources(request.user):

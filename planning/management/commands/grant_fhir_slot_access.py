@@ -1,5 +1,5 @@
 """Give a consumer access to ``GET /fhir/r4/Slot``: its machine user (created when missing), the
-permission ``planning.view_slot`` and its token (printed)."""
+permission ``planning.consume_fhir_slots`` and its token (printed)."""
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
@@ -10,7 +10,7 @@ from planning.services import fhir_consumer_grant
 class Command(BaseCommand):
     help = (
         "Donne à un consommateur (plateforme nationale, agrégateur, éditeur) l'accès à GET /fhir/r4/Slot : "
-        "compte machine créé au besoin, permission planning.view_slot, jeton affiché."
+        "compte machine créé au besoin, permission planning.consume_fhir_slots, jeton affiché."
     )
 
     def add_arguments(self, parser):
@@ -22,6 +22,6 @@ class Command(BaseCommand):
         except ValidationError as exc:
             raise CommandError(f"Adresse invalide : {email} ({'; '.join(exc.messages)})") from exc
         self.stdout.write(f"{'Compte créé' if created else 'Compte existant'} : {user.email}")
-        self.stdout.write("Permission : planning.view_slot")
+        self.stdout.write("Permission : planning.consume_fhir_slots")
         self.stdout.write(f"Jeton : {key}")
         self.stdout.write(f"En-tête à envoyer : Authorization: Bearer {key}")

@@ -11,6 +11,8 @@ from regulation.enums import (
     Transition,
 )
 from regulation.models import Dossier
+from sas_platform.enums import AccessPurpose
+from sas_platform.events import patient_data_access_write
 from sas_platform.exceptions import NotFoundError, PermissionDeniedError
 
 ROUTES = {"amu": Transition.ROUTE_AMU, "general_practice": Transition.ROUTE_GENERAL_PRACTICE}
@@ -69,5 +71,15 @@ class DossierOutputSerializer(QueueItemSerializer):
         return [str(t) for t in policies.allowed_transitions(dossier.state)]
 
 
-def dossier_out(dossier: Dossier) -> dict:
+def dossier_out(dossier: Dossier, request) -> dict:
+    """The dossier with its patient data, as an answer: the read is logged (DOMAIN.md §8; issue 13,
+    finding 5: claim, release, decide, route, book... answers carry the whole dossier)."""
+    log_dossier_read(dossier, request)
     return DossierOutputSerializer(dossier).data
+
+
+def log_dossier_read(dossier: Dossier, request) -> None:
+    """One read-log row for ``request.user`` on ``dossier`` (purpose « API »)."""
+    patient_data_access_write(
+        actor=request.user, obj=dossier, purpose=AccessPurpose.API, path=request.get_full_path()
+    )

@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from regulation import permissions, services
-from regulation.api.apis._common import dossier_for
+from regulation.api.apis._common import dossier_for, log_dossier_read
 from regulation.enums import (
     AppointmentStatus,
 )
@@ -63,6 +63,7 @@ class DossierBookApi(APIView):
         booking = services.slot_book_platform(
             dossier_id=dossier.pk, slot_id=serializer.validated_data["slot"], actor=request.user
         )
+        log_dossier_read(dossier, request)  # the desk acted on the patient's dossier (issue 13)
         return Response(BookingOutputSerializer(booking).data, status=status.HTTP_201_CREATED)
 
 

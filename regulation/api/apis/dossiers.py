@@ -109,7 +109,7 @@ class DossierListCreateApi(APIView):
             route=route,
             **data,
         )
-        return Response(dossier_out(dossier), status=status.HTTP_201_CREATED)
+        return Response(dossier_out(dossier, request), status=status.HTTP_201_CREATED)
 
 
 class DossierDetailApi(APIView):
@@ -121,7 +121,7 @@ class DossierDetailApi(APIView):
         dossier = selectors.dossier_read(
             user=request.user, dossier_id=pk, path=request.get_full_path(), purpose=AccessPurpose.API
         )
-        return Response(dossier_out(dossier))
+        return Response(DossierOutputSerializer(dossier).data)  # dossier_read logged it
 
 
 class DossierRouteApi(APIView):
@@ -161,7 +161,7 @@ class DossierRouteApi(APIView):
             to=ROUTES[serializer.validated_data["route"]],
             reason=serializer.validated_data["reason"],
         )
-        return Response(dossier_out(dossier))
+        return Response(dossier_out(dossier, request))
 
 
 class DossierClaimApi(APIView):
@@ -193,14 +193,16 @@ class DossierClaimApi(APIView):
         dossier = services.dossier_claim(
             dossier_id=dossier.pk, actor=request.user, take_over=serializer.validated_data["take_over"]
         )
-        return Response(dossier_out(dossier))
+        return Response(dossier_out(dossier, request))
 
 
 class DossierReleaseApi(APIView):
     @extend_schema(summary="Relâcher un dossier", request=None, responses={200: DossierOutputSerializer})
     def post(self, request, pk: int):
         dossier = dossier_for(pk, request.user, permissions.can_release_dossier)
-        return Response(dossier_out(services.dossier_release(dossier_id=dossier.pk, actor=request.user)))
+        return Response(
+            dossier_out(services.dossier_release(dossier_id=dossier.pk, actor=request.user), request)
+        )
 
 
 class DossierDecideApi(APIView):
@@ -231,7 +233,7 @@ class DossierDecideApi(APIView):
             priority=data.get("priority"),
             care_level=data["care_level"],
         )
-        return Response(dossier_out(dossier))
+        return Response(dossier_out(dossier, request))
 
 
 class DossierCloseApi(APIView):
@@ -265,4 +267,4 @@ class DossierCloseApi(APIView):
         dossier = services.dossier_orientation_close(
             dossier_id=dossier.pk, actor=request.user, **serializer.validated_data
         )
-        return Response(dossier_out(dossier))
+        return Response(dossier_out(dossier, request))

@@ -101,7 +101,7 @@ class DossierTreatingDoctorApi(APIView):
         dossier = services.treating_doctor_call_record(
             dossier_id=dossier.pk, actor=request.user, **serializer.validated_data
         )
-        return Response(dossier_out(dossier))
+        return Response(dossier_out(dossier, request))
 
 
 class DossierBookingsApi(APIView):

@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('planning', '0004_source_coverage'),
+        ('planning', '0005_regulator_accounts'),
     ]
 
     operations = [

@@ -55,6 +55,15 @@ ROUTES: dict[str, Route] = {
     "mot-de-passe/oubli/envoye/": R(PUBLIC),
     "mot-de-passe/nouveau/<uidb64>/<token>/": R(PUBLIC, example="mot-de-passe/nouveau/MQ/inconnu/"),
     "mot-de-passe/modifie/": R(PUBLIC),
+    # second factor (issue 13): any signed-in user may open them; the middleware sends there
+    # those who must give one
+    "double-facteur/activer/": R(ANY),
+    "double-facteur/verifier/": R(ANY),
+    # Pro Santé Connect: not configured in the tests (no client id), so its start answers 404 to
+    # everyone (tests/sas_platform/test_psc*.py sign in through a real provider); the return without
+    # a valid state sends everyone back to the log-in page
+    "psc/connexion/": R(NONE),
+    "psc/retour/": R(NONE),
     "communes/recherche/": R(ANY),
     "healthz/": R(PUBLIC),
     # --- directory (cpts): the desk and administrators search it; everyone sees their own ------

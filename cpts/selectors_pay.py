@@ -181,3 +181,27 @@ def cpts_participation_counts(*, structure_id: int, on: dt.date) -> dict[str, in
 def structure_identity(*, structure_id: int) -> dict:
     s = Structure.objects.filter(pk=structure_id).values("pk", "name", "finess", "siret", "kind").first()
     return s or {}
+
+
+@dataclass(frozen=True)
+class StructureIdentity:
+    id: int
+    kind: str
+    name: str
+    finess: str
+    siret: str
+
+
+def structures_by_id(*, structure_ids) -> dict[int, StructureIdentity]:
+    """Kind and identifiers of structures (a centre de santé is paid for its doctors: DOMAIN.md §7.2)."""
+    rows = Structure.objects.filter(pk__in=list(structure_ids)).values_list(
+        "pk", "kind", "name", "finess", "siret"
+    )
+    return {r[0]: StructureIdentity(*r) for r in rows}
+
+
+def structures_of_departement(*, departement: str) -> dict[int, StructureIdentity]:
+    rows = Structure.objects.filter(departement_id=departement).values_list(
+        "pk", "kind", "name", "finess", "siret"
+    )
+    return {r[0]: StructureIdentity(*r) for r in rows}

@@ -29,6 +29,7 @@ __all__ = [
     "PdsaSchedule",
     "ShiftPayFact",
     "act_pay_facts",
+    "acts_of_structures",
     "is_pdsa_time",
     "pdsa_schedule_for",
     "sas_minutes_by_day",
@@ -181,3 +182,15 @@ def structure_requests_ended_in_appointment(
         result[structure_id]["asked"] += 1
         result[structure_id]["appointment"] += status == RequestStatus.ACCEPTED
     return result
+
+
+def acts_of_structures(*, structure_ids, start: dt.datetime, end: dt.datetime) -> list[ActPayFact]:
+    """Acts taken through given structures (a CPTS's SNP consultations: DOMAIN.md §5), in ``[start, end)``."""
+    rows = (
+        ActFact.objects.filter(
+            structure_id__in=list(structure_ids), appointment_start__gte=start, appointment_start__lt=end
+        )
+        .order_by("appointment_start", "id")
+        .values_list(*_ACT_FIELDS)
+    )
+    return [ActPayFact(*row) for row in rows]

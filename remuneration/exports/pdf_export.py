@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -12,6 +14,8 @@ from remuneration.money import format_eur
 
 def render(bordereau: Bordereau) -> bytes:
     from weasyprint import HTML
+
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)  # one INFO line per step otherwise
 
     lines = lines_of(bordereau)
     rows = [

@@ -26,9 +26,12 @@ PARIS = ZoneInfo("Europe/Paris")
 __all__ = [
     "SNP_WINDOW",
     "ActPayFact",
+    "ActWeekGroup",
     "PdsaSchedule",
     "ShiftPayFact",
+    "SurnumeraireGroup",
     "act_pay_facts",
+    "act_week_groups",
     "acts_of_structures",
     "is_pdsa_time",
     "pdsa_schedule_for",
@@ -36,6 +39,7 @@ __all__ = [
     "shift_pay_facts",
     "shifts_current_of_lineages",
     "structure_requests_ended_in_appointment",
+    "surnumeraire_groups",
 ]
 
 
@@ -194,3 +198,145 @@ def acts_of_structures(*, structure_ids, start: dt.datetime, end: dt.datetime) -
         .values_list(*_ACT_FIELDS)
     )
     return [ActPayFact(*row) for row in rows]
+
+
+# --- Grouped pay facts in one SQL pass (PostgreSQL; ``None`` elsewhere: callers go act by act) ---
+
+
+@dataclass(frozen=True)
+class ActWeekGroup:
+    """The acts of one doctor (MT or not) in one ISO week (Paris), classified as DOMAIN.md §7.3-§7.4
+    say, with exactly the rules of :func:`policies.is_pdsa_time` and :data:`SNP_WINDOW` in SQL."""
+
+    rpps: str
+    is_treating_doctor: bool
+    week: str
+    last_name: str
+    first_name: str
+    doctor_name: str
+    eligible_ids: tuple[int, ...]  # seen, ≤ 48 h after regulation, outside PDSA: by appointment time
+    she_ids: tuple[int, ...]  # seen, ≤ 48 h, not the MT, 19:00-21:00
+    not_seen: int
+    late: int
+    in_pdsa: int
+
+
+def _pdsa_params(schedule: PdsaSchedule, years: range) -> list:
+    """Parameters of the SQL twin of :func:`policies.is_pdsa_time` in :data:`ACT_WEEK_GROUPS_SQL`."""
+    holidays = sorted(
+        {d for year in years for d in policies._french_holidays(year, schedule.alsace_moselle)}
+        | set(schedule.bridge_days)
+    )
+    return [schedule.day_start, schedule.night_start, holidays, schedule.saturday_start]
+
+
+#: Acts grouped by doctor, MT flag and ISO week (Paris). ``pdsa`` is the SQL twin of
+#: :func:`policies.is_pdsa_time`: every night, Sundays and public holidays, Saturday afternoons.
+ACT_WEEK_GROUPS_SQL = """
+    WITH a AS (
+        SELECT f.id, f.rpps, f.is_treating_doctor, f.outcome = 'fulfilled' AS seen, f.doctor_name,
+               f.professional_id, f.appointment_start,
+               f.appointment_start AT TIME ZONE 'Europe/Paris' AS local,
+               f.appointment_start - f.regulated_at BETWEEN interval '0' AND %s AS within
+        FROM regulation_actfact f
+        WHERE f.territory_id = %s AND f.appointment_start >= %s AND f.appointment_start < %s
+    ), b AS (
+        SELECT a.*, (local::time < %s OR local::time >= %s OR extract(isodow FROM local) = 7
+                     OR local::date = ANY(%s) OR (extract(isodow FROM local) = 6 AND local::time >= %s)) AS pdsa
+        FROM a
+    )
+    SELECT b.rpps, b.is_treating_doctor, to_char(b.local, 'IYYY-"W"IW') AS week,
+           coalesce(max(p.last_name), ''), coalesce(max(p.first_name), ''), max(b.doctor_name),
+           coalesce(array_agg(b.id ORDER BY b.appointment_start, b.id)
+                    FILTER (WHERE b.seen AND b.within AND NOT b.pdsa), '{}'),
+           coalesce(array_agg(b.id ORDER BY b.appointment_start, b.id) FILTER (
+               WHERE b.seen AND b.within AND NOT b.is_treating_doctor
+               AND b.local::time >= '19:00' AND b.local::time < '21:00'), '{}'),
+           count(*) FILTER (WHERE NOT b.seen), count(*) FILTER (WHERE b.seen AND NOT b.within),
+           count(*) FILTER (WHERE b.seen AND b.within AND b.pdsa)
+    FROM b LEFT JOIN cpts_professional p ON p.id = b.professional_id
+    GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+"""
+
+
+def act_week_groups(
+    *, territory_code: str, start: dt.datetime, end: dt.datetime, schedule: PdsaSchedule
+) -> list[ActWeekGroup] | None:
+    """Acts of ``[start, end)`` grouped by doctor, MT flag and ISO week in one query (PostgreSQL)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        params = [
+            SNP_WINDOW,
+            territory_code,
+            start,
+            end,
+            *_pdsa_params(schedule, range(start.year, end.year + 1)),
+        ]
+        cursor.execute(ACT_WEEK_GROUPS_SQL, params)
+        rows = cursor.fetchall()
+    return [
+        ActWeekGroup(r[0], r[1], r[2], r[3], r[4], r[5] or "", tuple(r[6]), tuple(r[7]), r[8], r[9], r[10])
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True)
+class SurnumeraireGroup:
+    rpps: str
+    structure_id: int | None
+    last_name: str
+    first_name: str
+    doctor_name: str
+    ids: tuple[int, ...]
+
+
+def surnumeraire_groups(
+    *, territory_code: str, start: dt.datetime, end: dt.datetime
+) -> list[SurnumeraireGroup]:
+    """Surnuméraire acts whose patient was seen, per doctor and structure (DOMAIN.md §7.2), in SQL."""
+    from django.db import connection
+    from django.db.models import Max
+
+    qs = ActFact.objects.filter(
+        territory_id=territory_code,
+        appointment_start__gte=start,
+        appointment_start__lt=end,
+        is_surnumeraire=True,
+        outcome="fulfilled",
+    )
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.aggregates import ArrayAgg
+
+        rows = (
+            qs.values("rpps", "structure_id")
+            .annotate(
+                last=Max("professional__last_name"),
+                first=Max("professional__first_name"),
+                name=Max("doctor_name"),
+                ids=ArrayAgg("id", order_by=("appointment_start", "id")),
+            )
+            .order_by("rpps", "structure_id")
+        )
+        return [
+            SurnumeraireGroup(
+                r["rpps"],
+                r["structure_id"],
+                r["last"] or "",
+                r["first"] or "",
+                r["name"] or "",
+                tuple(r["ids"]),
+            )
+            for r in rows
+        ]
+    grouped: dict[tuple, list] = {}
+    for row in qs.order_by("appointment_start", "id").values_list(
+        "rpps", "structure_id", "professional__last_name", "professional__first_name", "doctor_name", "id"
+    ):
+        grouped.setdefault(row[:2], [row[2] or "", row[3] or "", row[4] or "", []])[3].append(row[5])
+    return [
+        SurnumeraireGroup(k[0], k[1], v[0], v[1], v[2], tuple(v[3]))
+        for k, v in sorted(grouped.items(), key=lambda i: (i[0][0], i[0][1] or 0))
+    ]

@@ -11,6 +11,7 @@ import zipfile
 
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from remuneration.exports._rows import COLUMNS, corrects_text, lines_of, pdsa_text, validation_text
@@ -18,6 +19,7 @@ from remuneration.models import Bordereau
 
 EUR = '#,##0.00 "€"'
 FIXED_ZIP_TIME = (2020, 1, 1, 0, 0, 0)
+BOLD = Font(bold=True)
 
 
 def _stamp(bordereau: Bordereau) -> dt.datetime:
@@ -45,11 +47,22 @@ def _deterministic_zip(data: bytes, stamp: dt.datetime) -> bytes:
     return out.getvalue()
 
 
+def _cell(ws, value, *, fmt: str | None = None, bold: bool = False) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, value=value)
+    if fmt:
+        cell.number_format = fmt
+    if bold:
+        cell.font = BOLD
+    return cell
+
+
 def _lines_sheet(ws, bordereau: Bordereau, lines) -> None:
-    ws.title = "Bordereau"
-    ws.append(list(COLUMNS))
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
+    """Write-only sheet (streamed: linear in the number of lines)."""
+    widths = (9, 10, 10, 14, 18, 14, 11, 50, 9, 16, 14, 14, 12, 10, 16, 30)
+    for column, width in zip("ABCDEFGHIJKLMNOP", widths, strict=True):
+        ws.column_dimensions[column].width = width
+    ws.freeze_panes = "A2"
+    ws.append([_cell(ws, title, bold=True) for title in COLUMNS])
     validation = validation_text(bordereau)
     for line in lines:
         ws.append(
@@ -60,58 +73,64 @@ def _lines_sheet(ws, bordereau: Bordereau, lines) -> None:
                 line.identifier,
                 line.last_name,
                 line.first_name,
-                line.fact_date,
+                _cell(ws, line.fact_date, fmt="DD/MM/YYYY"),
                 line.label,
-                line.quantity,
+                _cell(ws, line.quantity, fmt="0.00"),
                 line.unit,
-                line.unit_amount,
-                line.amount,
+                _cell(ws, line.unit_amount, fmt=EUR),
+                _cell(ws, line.amount, fmt=EUR),
                 pdsa_text(line),
                 "oui" if line.provisional else "non",
                 corrects_text(line),
                 validation,
             ]
         )
-        row = ws.max_row
-        ws.cell(row, 7).number_format = "DD/MM/YYYY"
-        ws.cell(row, 9).number_format = "0.00"
-        ws.cell(row, 11).number_format = EUR
-        ws.cell(row, 12).number_format = EUR
-    total_row = ws.max_row + 1
-    ws.cell(total_row, 5, "TOTAL").font = Font(bold=True)
-    total = ws.cell(total_row, 12, f"=SUM(L2:L{max(total_row - 1, 2)})" if lines else 0)
-    total.number_format, total.font = EUR, Font(bold=True)
-    ws.cell(total_row, 13, "Total calculé")
-    ws.cell(total_row, 14, bordereau.total).number_format = EUR
-    for column, width in zip(
-        "ABCDEFGHIJKLMNOP", (9, 10, 10, 14, 18, 14, 11, 50, 9, 16, 14, 14, 12, 10, 16, 30), strict=True
-    ):
-        ws.column_dimensions[column].width = width
-    ws.freeze_panes = "A2"
+    last = len(lines) + 1
+    ws.append(
+        [
+            None,
+            None,
+            None,
+            None,
+            _cell(ws, "TOTAL", bold=True),
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            _cell(ws, f"=SUM(L2:L{last})" if lines else 0, fmt=EUR, bold=True),
+            "Total calculé",
+            _cell(ws, bordereau.total, fmt=EUR),
+        ]
+    )
 
 
 def _facts_sheet(ws, lines) -> None:
-    ws.append(["Ligne", "Identifiant", "Clé du fait", "Fait", "Explication"])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
+    ws.append(
+        [
+            _cell(ws, title, bold=True)
+            for title in ("Ligne", "Identifiant", "Clé du fait", "Fait", "Explication")
+        ]
+    )
     for line in lines:
-        facts = line.facts or [None]
-        for fact in facts:
+        why = json.dumps(line.why, ensure_ascii=False, sort_keys=True)[:32000]
+        for fact in line.facts or [None]:
             ws.append(
                 [
                     line.position,
                     line.identifier,
                     line.fact_key,
                     json.dumps(fact, ensure_ascii=False, sort_keys=True),
-                    json.dumps(line.why, ensure_ascii=False, sort_keys=True)[:32000],
+                    why,
                 ]
             )
 
 
 def render(bordereau: Bordereau) -> bytes:
     lines = lines_of(bordereau)
-    wb = Workbook()
-    _lines_sheet(wb.active, bordereau, lines)
+    wb = Workbook(write_only=True)
+    _lines_sheet(wb.create_sheet("Bordereau"), bordereau, lines)
     _facts_sheet(wb.create_sheet("Faits"), lines)
     stamp = _stamp(bordereau)
     wb.properties.creator = "Plateforme SAS & CPTS"

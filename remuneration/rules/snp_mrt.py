@@ -129,3 +129,73 @@ def snp_mrt_evaluate(
             )
         )
     return decisions
+
+
+# --- The same rules over acts grouped by doctor and week (one SQL pass; DOMAIN.md §7.3-§7.4) -----
+
+
+@dataclass
+class PayeeTotal:
+    """What one doctor is paid for one code over a period, and why."""
+
+    rpps: str
+    code: str
+    last_name: str
+    first_name: str
+    unit: Decimal
+    provisional: bool
+    ids: list = field(default_factory=list)
+    weeks: dict = field(default_factory=dict)
+    excess: int = 0
+    not_eligible: dict = field(default_factory=dict)
+
+
+def snp_mrt_from_groups(groups, *, snp_row, mrt_row, she_row, gap_error, first_day) -> tuple[dict, dict]:
+    """``(totals by (rpps, code), {"without_rpps": n, "without_rpps_ids": [...], "excess": n})`` from
+    :class:`regulation.selectors_pay.ActWeekGroup` rows, with the barème rows in force over the whole
+    period. Same outcome as :func:`snp_mrt_evaluate` act by act: the first 20 SNP acts of an ISO week
+    (by appointment time) are paid, the others flagged; MRT for the MT; SHE on top (provisional)."""
+    totals: dict[tuple[str, str], PayeeTotal] = {}
+    info = {"without_rpps": 0, "without_rpps_ids": [], "excess": 0}
+
+    def total(group, code, row) -> PayeeTotal:
+        key = (group.rpps, code)
+        if key not in totals:
+            totals[key] = PayeeTotal(
+                group.rpps, code, group.last_name, group.first_name, quantize_eur(row.amount), row.provisional
+            )
+        return totals[key]
+
+    for group in groups:
+        if not group.rpps:
+            info["without_rpps"] += len(group.eligible_ids) + group.not_seen + group.late + group.in_pdsa
+            info["without_rpps_ids"].extend(group.eligible_ids)
+            continue
+        code = "mrt" if group.is_treating_doctor else "snp"
+        if group.eligible_ids:
+            row = mrt_row if code == "mrt" else snp_row
+            if row is None:
+                raise gap_error(code, first_day)
+            paid = group.eligible_ids if code == "mrt" else group.eligible_ids[:WEEKLY_CAP]
+            target = total(group, code, row)
+            target.ids.extend(paid)
+            target.weeks[group.week] = target.weeks.get(group.week, 0) + len(paid)
+            if code == "snp" and len(group.eligible_ids) > WEEKLY_CAP:
+                target.excess += len(group.eligible_ids) - WEEKLY_CAP
+                info["excess"] += len(group.eligible_ids) - WEEKLY_CAP
+        refused = {
+            "Patient non vu": group.not_seen,
+            "Au-delà de 48 h": group.late,
+            "Horaires de PDSA": group.in_pdsa,
+        }
+        if any(refused.values()):
+            holder = totals.get((group.rpps, code))
+            if holder is not None:
+                for reason, n in refused.items():
+                    if n:
+                        holder.not_eligible[reason] = holder.not_eligible.get(reason, 0) + n
+        if group.she_ids and she_row is not None:
+            she = total(group, "she", she_row)
+            she.ids.extend(group.she_ids)
+            she.weeks[group.week] = she.weeks.get(group.week, 0) + len(group.she_ids)
+    return totals, info

@@ -7,7 +7,8 @@ import datetime as dt
 from decimal import Decimal
 
 from cpts.selectors_pay import participants_of_territory
-from planning.selectors import declared_hours_by_professional, interfaced_rpps
+from planning.selectors import interfaced_rpps
+from planning.selectors_pay import weekly_declared_hours
 from remuneration.rules.indicator8 import WeekEvidence, indicator8
 from remuneration.selectors.baremes import bareme_rows, pick_row
 from remuneration.services.builders._common import Context, Draft, LineData
@@ -27,7 +28,7 @@ def year_mondays(year: int) -> list[dt.date]:
 def indicator8_for(*, participants, year: int, sas_opened_on, amount):
     """``[(participant, weeks, result)]`` for doctors of a territory (shared with the proof export)."""
     mondays = year_mondays(year)
-    hours = declared_hours_by_professional(
+    hours = weekly_declared_hours(
         professional_ids=[p.professional_id for p in participants], week_starts=mondays
     )
     interfaced = interfaced_rpps()

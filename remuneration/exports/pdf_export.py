@@ -6,10 +6,16 @@ import logging
 
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from remuneration.exports._rows import corrects_text, lines_of, validation_text
 from remuneration.models import Bordereau
 from remuneration.money import format_eur
+
+
+def _css_string(text: str) -> str:
+    """Text safe inside a CSS string of the <style> element (no quote, backslash or tag)."""
+    return mark_safe("".join(c for c in text if c not in '"\\<>\n'))  # noqa: S308 (filtered above)
 
 
 def render(bordereau: Bordereau) -> bytes:
@@ -33,6 +39,9 @@ def render(bordereau: Bordereau) -> bytes:
         "remuneration/bordereau_pdf.html",
         {
             "b": bordereau,
+            "css_header": _css_string(
+                f"Bordereau {bordereau.get_kind_display()} – {bordereau.territory.name}"
+            ),
             "rows": rows,
             "total": format_eur(bordereau.total),
             "validation": validation_text(bordereau),

@@ -37,6 +37,11 @@ def _months() -> tuple[dt.date, dt.date]:
 def world(demo_platform):
     from django.utils import timezone
 
+    from remuneration.migrations._bareme_seed import seed
+    from remuneration.models import Bareme
+
+    seed(Bareme)  # a previous browser test's flush emptied the table the data migration filled
+
     admin_sas = user_create(
         email="sas13@demo.sas",
         password=DEMO_PASSWORD,

@@ -93,3 +93,4 @@ def test_pdf_page_rendered_to_png_for_review(locked):
     pdf[0].render(scale=1.5).to_pil().save(out / "bordereau-regulators.png")
     text = pdf[0].get_textpage().get_text_range()
     assert "Période 2026-10" in text and "Page 1 / 1" in text and "Validation de l'ARS" in text
+    assert "Bordereau Heures de régulation (mensuel) – SAS 13" in text and "u002" not in text

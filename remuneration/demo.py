@@ -64,7 +64,7 @@ def _schedule_month(period: str, regulateur, admin, *, with_anomaly: bool) -> in
             actor=admin, territory_code=DEMO_DEPARTEMENT, regulator=regulateur, start=start, end=end
         )
         created += 1
-    if with_anomaly:  # a 13-hour shift typed by mistake: listed as an anomaly on the draft
+    if with_anomaly:  # a 13-hour shift (confirmed as long): still listed as an anomaly to check on the draft
         start = dt.datetime(month.first_day.year, month.first_day.month, 28, 7, tzinfo=PARIS)
         if start.weekday() == 6:
             start += dt.timedelta(days=1)
@@ -74,6 +74,7 @@ def _schedule_month(period: str, regulateur, admin, *, with_anomaly: bool) -> in
             regulator=regulateur,
             start=start,
             end=start.replace(hour=20),
+            confirm_long=True,
         )
         created += 1
     return created

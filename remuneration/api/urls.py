@@ -1,4 +1,4 @@
-from django.urls import path, re_path
+from django.urls import path
 
 from remuneration.api import apis
 
@@ -19,8 +19,8 @@ urlpatterns = [
         )
         for action in ("validate", "send-back", "lock", "mark-paid")
     ],
-    re_path(
-        r"^remuneration/bordereaux/(?P<pk>\d+)/export\.(?P<fmt>csv|xlsx|pdf)$",
+    path(
+        "remuneration/bordereaux/<int:pk>/export.<str:fmt>",
         apis.BordereauExportApi.as_view(),
         name="api-remuneration-bordereau-export",
     ),

@@ -1,4 +1,4 @@
-from django.urls import path, re_path
+from django.urls import path
 
 from remuneration.web import views
 
@@ -8,11 +8,7 @@ urlpatterns = [
     path("", views.bordereau_list, name="bordereaux"),
     path("bordereaux/<int:pk>/", views.bordereau_detail, name="bordereau"),
     path("bordereaux/<int:pk>/<str:action>/", views.bordereau_action, name="bordereau-action"),
-    re_path(
-        r"^bordereaux/(?P<pk>\d+)/export\.(?P<fmt>csv|xlsx|pdf)$",
-        views.bordereau_export,
-        name="bordereau-export",
-    ),
+    path("bordereaux/<int:pk>/export.<str:fmt>", views.bordereau_export, name="bordereau-export"),
     path("preparer/", views.prepare, name="prepare"),
     path("preparer/progression/", views.prepare_progress, name="prepare-progress"),
     path("aci/", views.aci_envelopes, name="aci"),

@@ -130,6 +130,7 @@ def _locked(people, period="2026-10"):
     return bordereau_lock(actor=people["cpam"], bordereau_id=b.pk)
 
 
+@pytest.mark.sqlite_crawl  # the triggers exist on both databases: `make test` runs this on SQLite too
 def test_the_database_refuses_changes_to_a_locked_bordereau(october):
     b = _locked(october)
     line = b.lines.first()
@@ -162,6 +163,7 @@ def test_the_database_refuses_changes_to_a_locked_bordereau(october):
     )
 
 
+@pytest.mark.sqlite_crawl
 def test_a_shift_corrected_after_the_lock_is_an_adjustment_next_month(october):
     people = october
     b = _locked(people)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from django import forms
+from dsfr.forms import DsfrBaseForm
 
 from remuneration.enums import BordereauKind, BordereauStatus
 from remuneration.rules.aci import CRISIS_CHOICES, MISSION_LABELS, MISSIONS
 
 
-class BordereauFilterForm(forms.Form):
+class BordereauFilterForm(DsfrBaseForm):
     kind = forms.ChoiceField(label="Type", required=False, choices=[("", "Tous"), *BordereauKind.choices])
     period = forms.CharField(
         label="Période", required=False, max_length=7, help_text="2026-11, 2026-Q3, 2026-S2, 2026"
@@ -16,7 +17,7 @@ class BordereauFilterForm(forms.Form):
     status = forms.ChoiceField(label="État", required=False, choices=[("", "Tous"), *BordereauStatus.choices])
 
 
-class PrepareForm(forms.Form):
+class PrepareForm(DsfrBaseForm):
     kind = forms.ChoiceField(label="Type de bordereau", choices=BordereauKind.choices)
     territory = forms.ChoiceField(label="Territoire")
     period = forms.CharField(
@@ -30,7 +31,7 @@ class PrepareForm(forms.Form):
         self.fields["territory"].choices = [(t.pk, str(t)) for t in territories]
 
 
-class SendBackForm(forms.Form):
+class SendBackForm(DsfrBaseForm):
     reason = forms.CharField(
         label="Motif du renvoi", max_length=500, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -43,7 +44,7 @@ CRISIS_LABELS = {
 }
 
 
-class AciSimulatorForm(forms.Form):
+class AciSimulatorForm(DsfrBaseForm):
     size = forms.TypedChoiceField(
         label="Taille",
         required=False,

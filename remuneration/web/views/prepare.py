@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -77,6 +78,7 @@ def prepare_progress(request: HttpRequest) -> HttpResponse:
     bordereau = None
     if state.get("state") == "done":
         bordereau = selectors.bordereau_get(user=request.user, pk=state["bordereau"])
+        state = {**state, "total": Decimal(state["total_eur"])}  # French display
     job = {"kind": kind, "territory": territory, "period": period}
     return render(
         request, "remuneration/_progress.html", {"state": state, "job": job, "bordereau": bordereau}

@@ -106,6 +106,10 @@ def _compute(kind: str, period: str, admin) -> Bordereau | None:
 
 
 def seed_remuneration_demo(rng: random.Random) -> dict:
+    from remuneration.migrations._bareme_seed import seed
+    from remuneration.models import Bareme
+
+    seed(Bareme)  # the default barèmes (idempotent): a flushed test database has lost the migration's rows
     users = {
         u.email: u
         for u in User.objects.filter(

@@ -19,9 +19,9 @@ class RemunerationConfig(AppConfig):
         navigation.register("Enveloppe ACI", "remuneration:aci", {Role.COORDINATEUR_STRUCTURE})
         navigation.register("Mes rémunérations", "remuneration:mine", {Role.EFFECTEUR, Role.REGULATEUR})
         register_step(40, "remuneration", seed_remuneration_demo)
-        # The home says what the bordereaux page shows (same selectors, same scoping).
-        from remuneration.selectors.bordereaux import home_status_ars, home_status_cpam
-        from sas_platform.web.home import register_status
+        # The home says what the bordereaux page shows (same selector, same scoping).
+        from remuneration.web import home
+        from sas_platform.navigation import register_status
 
-        register_status(Role.AGENT_CPAM, home_status_cpam)
-        register_status(Role.AGENT_ARS, home_status_ars)
+        register_status(Role.AGENT_CPAM, home.cpam_status)
+        register_status(Role.AGENT_ARS, home.ars_status)

@@ -15,7 +15,7 @@ import random
 from django.utils import timezone
 
 from regulation import services as regulation_services
-from regulation.selectors_pay import shift_pay_facts
+from regulation.selectors.pay import shift_pay_facts
 from remuneration.enums import BordereauKind, BordereauStatus
 from remuneration.models import Bordereau
 from remuneration.rules.periods import PARIS, period_parse, previous_period

@@ -152,7 +152,7 @@ class PayeeTotal:
 
 def snp_mrt_from_groups(groups, *, snp_row, mrt_row, she_row, gap_error, first_day) -> tuple[dict, dict]:
     """``(totals by (rpps, code), {"without_rpps": n, "without_rpps_ids": [...], "excess": n})`` from
-    :class:`regulation.selectors_pay.ActWeekGroup` rows, with the barème rows in force over the whole
+    :class:`regulation.selectors.pay.ActWeekGroup` rows, with the barème rows in force over the whole
     period. Same outcome as :func:`snp_mrt_evaluate` act by act: the first 20 SNP acts of an ISO week
     (by appointment time) are paid, the others flagged; MRT for the MT; SHE on top (provisional)."""
     totals: dict[tuple[str, str], PayeeTotal] = {}

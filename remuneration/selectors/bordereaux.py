@@ -51,32 +51,3 @@ def lines_for_professional(*, rpps: str, limit: int = 500) -> list[BordereauLine
         .select_related("bordereau", "bordereau__territory", "corrects__bordereau")
         .order_by("-bordereau__period", "bordereau__kind", "position")[:limit]
     )
-
-
-def home_status_cpam(*, user):
-    """The CPAM agent's home: validated bordereaux to export and lock, locked ones to mark paid
-    (the same scoping as the bordereaux page)."""
-    from sas_platform.web.home import HomeStatus
-
-    qs = bordereaux_for_user(user=user)
-    to_export, to_pay = qs.filter(status="validated").count(), qs.filter(status="locked").count()
-    parts = []
-    if to_export:
-        parts.append(
-            f"{to_export} bordereau{'x' if to_export > 1 else ''} validé{'s' if to_export > 1 else ''} à exporter"
-        )
-    if to_pay:
-        parts.append(
-            f"{to_pay} bordereau{'x' if to_pay > 1 else ''} exporté{'s' if to_pay > 1 else ''} à marquer payé{'s' if to_pay > 1 else ''}"
-        )
-    return HomeStatus(" ; ".join(parts) + "." if parts else "", count=to_export + to_pay, level="warning")
-
-
-def home_status_ars(*, user):
-    """The ARS agent's home: drafts of their territories waiting for validation."""
-    from sas_platform.web.home import HomeStatus
-
-    n = bordereaux_for_user(user=user).filter(status="draft").count()
-    return HomeStatus(
-        f"{n} bordereau{'x' if n > 1 else ''} à valider." if n else "", count=n, level="warning"
-    )

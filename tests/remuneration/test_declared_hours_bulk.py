@@ -1,4 +1,4 @@
-"""planning.selectors_pay.weekly_declared_hours equals planning's per-week rule (DOMAIN.md §4)."""
+"""planning.selectors.pay.weekly_declared_hours equals planning's per-week rule (DOMAIN.md §4)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from cpts.models import Professional
 from planning.enums import AvailabilityKind
 from planning.models import DeclaredAvailability
 from planning.selectors import declared_hours_per_week
-from planning.selectors_pay import weekly_declared_hours
+from planning.selectors.pay import weekly_declared_hours
 from remuneration.services.builders.indicator8 import year_mondays
 
 

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from regulation.selectors_pay import PdsaSchedule, sas_minutes_by_day
+from regulation.selectors.pay import PdsaSchedule, sas_minutes_by_day
 from remuneration.exceptions import BaremeGapError
 from remuneration.rules.aci import (
     AciInput,

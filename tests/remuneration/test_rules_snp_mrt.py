@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from regulation.selectors_pay import PdsaSchedule, is_pdsa_time
+from regulation.selectors.pay import PdsaSchedule, is_pdsa_time
 from remuneration.exceptions import BaremeGapError
 from remuneration.rules.snp_mrt import snp_mrt_evaluate
 from tests.remuneration._rows import gap_error, rows

@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from cpts.selectors_pay import cpts_of_territory, cpts_participation_counts
-from regulation.selectors_pay import structure_requests_ended_in_appointment
+from cpts.selectors.pay import cpts_of_territory, cpts_participation_counts
+from regulation.selectors.pay import structure_requests_ended_in_appointment
 from remuneration.money import ZERO
 from remuneration.rules.aci import AciInput, aci_envelope
 from remuneration.selectors.baremes import bareme_rows, pick_row

@@ -5,8 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from cpts.enums import StructureKind
-from cpts.selectors_pay import payees_by_rpps, structures_by_id
-from regulation.selectors_pay import (
+from cpts.selectors.pay import payees_by_rpps, structures_by_id
+from regulation.selectors.pay import (
     act_pay_facts,
     act_week_groups,
     is_pdsa_time,

@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from cpts.selectors_pay import participants_of_territory
+from cpts.selectors.pay import participants_of_territory
 from planning.selectors import interfaced_rpps
-from planning.selectors_pay import weekly_declared_hours
+from planning.selectors.pay import weekly_declared_hours
 from remuneration.rules.indicator8 import WeekEvidence, indicator8
 from remuneration.selectors.baremes import bareme_rows, pick_row
 from remuneration.services.builders._common import Context, Draft, LineData

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
-from cpts.selectors_pay import structures_of_departement
+from cpts.selectors.pay import structures_of_departement
 from remuneration.models import ProtocolAct
 from remuneration.money import ZERO, quantize_eur
 from remuneration.rules.protocols import protocol_act_pay

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 
-from regulation.selectors_pay import (
+from regulation.selectors.pay import (
     pdsa_schedule_for,
     sas_minutes_by_day,
     shift_pay_facts,

@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from cpts.selectors import structures_coordinated_by
-from cpts.selectors_pay import cpts_facts_for_structures, cpts_of_territory, cpts_participation_counts
-from regulation.selectors_pay import acts_of_structures, structure_requests_ended_in_appointment
+from cpts.selectors.pay import cpts_facts_for_structures, cpts_of_territory, cpts_participation_counts
+from regulation.selectors.pay import acts_of_structures, structure_requests_ended_in_appointment
 from remuneration import permissions
 from remuneration.api.apis.simulations import simulate_aci
 from remuneration.rules.aci import AciInput, aci_envelope

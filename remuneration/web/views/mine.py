@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from cpts.selectors import participation_history, professional_get_by_rpps
-from cpts.selectors_pay import Declaration, ParticipantFacts
+from cpts.selectors.pay import Declaration, ParticipantFacts
 from remuneration import permissions, selectors
 from remuneration.exceptions import BaremeGapError
 from remuneration.selectors.baremes import bareme_in_force

@@ -70,18 +70,17 @@ SECTIONS: dict[str, HomeSection] = {
     Role.AGENT_CPAM: HomeSection(
         Role.AGENT_CPAM,
         "Rémunérations",
-        "Vous suivrez ici les éléments de rémunération du SAS : participation (indicateur 8), "
-        "surnuméraire (indicateur 9), heures de régulation.",
-        "Les pages de rémunération ne sont pas encore disponibles : aucun indicateur n'est calculé ni "
-        "payable pour le moment. La plateforme enregistre déjà les faits dont ils seront calculés "
-        "(déclarations de participation, actes régulés, heures de garde des régulateurs).",
+        "Vous exportez et payez les bordereaux du SAS : heures de régulation, majorations SNP/MRT, "
+        "indicateurs 8 et 9, missions ACI.",
+        "Aucun bordereau à exporter ni à payer : ils arrivent ici une fois validés par l'ARS.",
+        (HomeLink("Bordereaux", "remuneration:bordereaux"),),
     ),
     Role.AGENT_ARS: HomeSection(
         Role.AGENT_ARS,
         "Pilotage du territoire",
-        "Vous validerez les heures de régulation et suivrez l'activité du SAS de votre territoire.",
-        "La validation des heures de régulation n'est pas encore disponible sur la plateforme : "
-        "aucun bordereau n'est produit pour le moment.",
+        "Vous validez les heures de régulation et suivez l'activité du SAS de votre territoire.",
+        "Aucun bordereau à valider pour le moment.",
+        (HomeLink("Bordereaux à valider", "remuneration:bordereaux"),),
     ),
     Role.ADMIN_SAS: HomeSection(
         Role.ADMIN_SAS,

@@ -105,10 +105,20 @@ def test_effecteur_participating_since_2023_is_not_asked_to_declare(client, make
     assert "déclarer" not in text.lower() and "pas encore" not in text
 
 
-def test_cpam_and_ars_homes_promise_nothing_that_does_not_exist(client, make_user):
+def test_cpam_and_ars_homes_say_what_the_bordereaux_page_shows(client, make_user):
+    """Issue 12 brought the bordereaux: the sections count them through the page's selector."""
+    from remuneration.models import Bordereau
+    from sas_platform.models import Departement, SasTerritory
+
     client.force_login(make_user(Role.AGENT_CPAM, Role.AGENT_ARS))
-    cpam = _status(client, "agent_cpam")
-    assert "pas encore disponibles" in cpam and "aucun indicateur n'est calculé" in cpam
-    assert "pas encore disponible" in _status(client, "agent_ars")
+    assert "Aucun bordereau à exporter" in _status(client, "agent_cpam")
+    assert "Aucun bordereau à valider" in _status(client, "agent_ars")
+    territory = SasTerritory.objects.update_or_create(
+        departement=Departement.objects.get(code="13"), defaults={"name": "SAS 13"}
+    )[0]
+    Bordereau.objects.create(kind="regulators", territory=territory, period="2026-10", status="draft")
+    Bordereau.objects.create(kind="regulators", territory=territory, period="2026-09", status="validated")
+    assert "1 bordereau à valider" in _status(client, "agent_ars")
+    assert "1 bordereau validé à exporter" in _status(client, "agent_cpam")
     html = client.get(reverse("home")).content.decode()
-    assert "Vous contrôlez et payez" not in html
+    assert "pas encore disponible" not in html and reverse("remuneration:bordereaux") in html

@@ -85,6 +85,15 @@ ROUTE_OBJECTS: dict[str, dict[str, str]] = {
     "api-regulation-dossier-treating-doctor": {"pk": "dossier"},
     "api-regulation-dossier-bookings": {"pk": "dossier"},
     "fhir-appointment-read": {"pk": "booking"},
+    "bordereau": {"pk": "bordereau"},
+    "bordereau-action": {"pk": "bordereau", "action": "bordereau_action"},
+    "bordereau-export": {"pk": "bordereau", "fmt": "export_format"},
+    "api-remuneration-bordereau": {"pk": "bordereau"},
+    "api-remuneration-bordereau-validate": {"pk": "bordereau"},
+    "api-remuneration-bordereau-send-back": {"pk": "bordereau"},
+    "api-remuneration-bordereau-lock": {"pk": "bordereau"},
+    "api-remuneration-bordereau-mark-paid": {"pk": "bordereau"},
+    "api-remuneration-bordereau-export": {"pk": "bordereau", "fmt": "export_format"},
 }
 
 #: Query strings crawled besides the bare URL (the branches a page takes on its parameters).
@@ -113,6 +122,7 @@ def _demo_objects(users: dict) -> dict[str, list]:
     from cpts.models import ImportRun, Membership, Professional, SasParticipation, Structure
     from planning.models import AgendaSource, DeclaredAvailability, Slot, SourceRun
     from regulation.models import Booking, Dossier, RegulatorShift, SurnumeraireRequest
+    from remuneration.models import Bordereau
 
     def first(queryset):
         pk = queryset.order_by("pk").values_list("pk", flat=True).first()
@@ -143,6 +153,9 @@ def _demo_objects(users: dict) -> dict[str, list]:
         "shift": first(RegulatorShift.objects),
         "uidb64": [urlsafe_base64_encode(force_bytes(admin.pk))],
         "token": [default_token_generator.make_token(admin)],
+        "bordereau": first(Bordereau.objects),
+        "bordereau_action": ["valider"],
+        "export_format": ["csv", "pdf"],
     }
 
 

@@ -1,1 +1,0 @@
-"""API views of `remuneration`: one class per operation, nested Input/Output serializers."""

@@ -1,1 +1,0 @@
-"""Models of `remuneration` (WHO IS PAID WHAT, AND WHY)."""

@@ -1,1 +1,0 @@
-"""Read selectors of `remuneration`, scoped by territory (STYLE.md 10)."""

@@ -1,1 +1,0 @@
-"""Pages of `remuneration` (DSFR + HTMX): thin views calling services and selectors."""

@@ -11,6 +11,7 @@ of unfillable vacations all call the same functions.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -78,6 +79,7 @@ def hours_between(start: datetime, end: datetime) -> Decimal:
     return (Decimal(int(seconds)) / Decimal(3600)).quantize(Decimal("0.01"))
 
 
+@functools.lru_cache(maxsize=65536)
 def period_key(moment: datetime, period: str) -> tuple:
     """The week (ISO year, week), month (year, month) or quarter (year, q) of a moment, in Paris."""
     day = local(moment).date()

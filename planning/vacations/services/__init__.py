@@ -7,6 +7,7 @@ from planning.vacations.services.assignment import (
     vacation_move,
     vacation_unassign,
 )
+from planning.vacations.services.done import vacation_confirm
 from planning.vacations.services.setup import (
     planning_create,
     planning_delete,
@@ -37,6 +38,7 @@ __all__ = [
     "vacation_assign",
     "vacation_cancel",
     "vacation_claim",
+    "vacation_confirm",
     "vacation_delete",
     "vacation_move",
     "vacation_slots_sync",

@@ -79,7 +79,17 @@ def set_assignee(
         after=professional_id,
         note=note,
     )
+    _notice_on_commit(vacation, [before, professional_id])
     return concerned
+
+
+def _notice_on_commit(vacation: Vacation, professional_ids) -> None:
+    """After the change is committed, tell the people concerned (only if it was published)."""
+    if not vacation.published:
+        return
+    from planning.vacations.services.notify import change_notice
+
+    transaction.on_commit(lambda: change_notice(vacation=vacation, professional_ids=professional_ids))
 
 
 def _ensure_changeable(vacation: Vacation) -> None:
@@ -187,6 +197,7 @@ def vacation_cancel(*, vacation_id: int, actor, reason: str = "") -> list[str]:
         before=before,
         note=reason,
     )
+    _notice_on_commit(vacation, [before])
     from planning.vacations.models import TransferRequest
 
     TransferRequest.objects.filter(vacation=vacation, status__in=["pending", "awaiting_approval"]).update(

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -66,10 +67,14 @@ def mine(request: HttpRequest) -> HttpResponse:
         .order_by("deadline")
     )
     rows = [{"vacation": v, "request": open_requests.get(v.pk), "past": v.starts_at <= now} for v in upcoming]
+    from planning.vacations.ics import current_token
+
+    token = current_token(professional_id=me.pk)
+    ics_url = request.build_absolute_uri(reverse("vacations-ics", args=[token.token])) if token else ""
     return render(
         request,
         "planning/vacations/mine.html",
-        {"title": "Mes vacations", "rows": rows, "for_me": for_me, "me": me},
+        {"title": "Mes vacations", "rows": rows, "for_me": for_me, "me": me, "ics_url": ics_url},
     )
 
 
@@ -240,3 +245,45 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
         "planning/vacations/confirm.html",
         {"title": "Confirmer une vacation", "vacation": vacation, "form": form},
     )
+
+
+@require_GET
+def ics_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The ICS feed behind a secret token (no session: calendar applications fetch it); 404 once revoked."""
+    from django.http import Http404
+
+    from planning.vacations.ics import feed, token_find
+
+    found = token_find(token=token)
+    if found is None:
+        raise Http404("Flux inconnu ou révoqué.")
+    response = HttpResponse(feed(found), content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def ics_token(request: HttpRequest) -> HttpResponse:
+    """Issue (or renew, revoking the old URL) the ICS feed of my vacations or of a planning I manage;
+    ``action=revoke`` revokes it."""
+    from planning.vacations.ics import current_token, token_renew, token_revoke
+    from planning.vacations.models import VacationPlanning
+
+    planning_id = request.POST.get("planning")
+    if planning_id:
+        planning = get_object_or_404(VacationPlanning, pk=planning_id)
+        if not permissions.can_manage_planning(request.user, planning):
+            raise PermissionDenied
+        owner = {"planning_id": planning.pk}
+    else:
+        owner = {"professional_id": _me(request).pk}
+    if request.POST.get("action") == "revoke":
+        token = current_token(**owner)
+        if token:
+            token_revoke(actor=request.user, token=token)
+        messages.info(request, "Lien de calendrier révoqué.")
+    else:
+        token_renew(actor=request.user, **owner)
+        messages.success(request, "Nouveau lien de calendrier créé (l'ancien ne fonctionne plus).")
+    return redirect("vacations-calendar", pk=planning_id) if planning_id else redirect("vacations-mine")

@@ -21,4 +21,6 @@ urlpatterns = [
     path("vacation/<int:pk>/changer/", professional.transfer, name="vacations-transfer"),
     path("vacation/<int:pk>/confirmer/", professional.confirm, name="vacations-confirm"),
     path("demandes/<int:pk>/repondre/", professional.answer, name="vacations-answer"),
+    path("calendrier/<str:token>.ics", professional.ics_feed, name="vacations-ics"),
+    path("calendrier/lien/", professional.ics_token, name="vacations-ics-token"),
 ]

@@ -97,3 +97,8 @@ def first_place_of(*, professional_id: int) -> PracticePlace | None:
         .order_by("id")
         .first()
     )
+
+
+def cpts_structures() -> QuerySet[Structure]:
+    """Every CPTS (the demo gives each one a vacation planning)."""
+    return Structure.objects.filter(kind="cpts").order_by("name")

@@ -91,7 +91,7 @@ def _past_months(planning, today: date, rng: random.Random) -> int:
     first = _month_start(today, -2)
     last = _month_start(today, 0) - timedelta(days=1)
     vacations_generate(planning=planning, start=first, end=last, actor=None)
-    proposal = autofill_propose(planning=planning, start=first, end=last, actor=None, time_limit=1.0)
+    proposal = autofill_propose(planning=planning, start=first, end=last, actor=None, time_limit=0.5)
     autofill_apply(proposal_id=proposal.pk, actor=None)
     done = 0
     for vacation in Vacation.objects.filter(
@@ -120,7 +120,7 @@ def _current_months(planning, today: date, rng: random.Random) -> dict:
 
     first, last = _month_start(today, 0), _month_end(_month_start(today, 1))
     vacations_generate(planning=planning, start=first, end=last, actor=None)
-    proposal = autofill_propose(planning=planning, start=first, end=last, actor=None, time_limit=1.0)
+    proposal = autofill_propose(planning=planning, start=first, end=last, actor=None, time_limit=0.5)
     autofill_apply(proposal_id=proposal.pk, actor=None)
     future = list(
         Vacation.objects.filter(planning=planning, state=VacationState.ASSIGNED, starts_at__gt=timezone.now() + timedelta(days=3))

@@ -138,6 +138,10 @@ class VacationTemplate(models.Model):
     def __str__(self) -> str:
         return f"{self.vacation_type} ({self.weekday}, {self.start_time:%H:%M}-{self.end_time:%H:%M})"
 
+    @property
+    def weekday_label(self) -> str:
+        return ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")[self.weekday]
+
 
 class Vacation(models.Model):
     """A duty session: aware start/end, place, type, group, capacity, state and assignee."""

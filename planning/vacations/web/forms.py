@@ -59,3 +59,56 @@ class DoneForm(DsfrBaseForm):
         widget=forms.RadioSelect,
     )
     patients_seen = forms.IntegerField(label="Patients vus", min_value=0, max_value=500, required=False)
+
+
+WEEKDAYS = [
+    ("0", "Lundi"),
+    ("1", "Mardi"),
+    ("2", "Mercredi"),
+    ("3", "Jeudi"),
+    ("4", "Vendredi"),
+    ("5", "Samedi"),
+    ("6", "Dimanche"),
+]
+
+
+class TemplateForm(DsfrBaseForm):
+    """A vacation type and its weekly template in one go (the usual first set-up)."""
+
+    name = forms.CharField(label="Type de vacation", max_length=150, initial="SNP cabinet 14 h–18 h")
+    group = forms.CharField(label="Groupe (nouveau ou existant)", max_length=150, required=False)
+    start_time = forms.TimeField(label="Début", widget=forms.TimeInput(attrs={"type": "time"}))
+    end_time = forms.TimeField(
+        label="Fin (avant le début : le lendemain)", widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    weekdays = forms.MultipleChoiceField(label="Jours", choices=WEEKDAYS, widget=forms.CheckboxSelectMultiple)
+    modality = forms.ChoiceField(
+        label="Modalité",
+        choices=[("AMB", "Au cabinet"), ("VR", "Téléconsultation"), ("HH", "Visites à domicile")],
+    )
+    capacity = forms.IntegerField(label="Capacité (patients)", min_value=0, max_value=50, initial=4)
+    count = forms.IntegerField(label="Vacations par créneau", min_value=1, max_value=20, initial=1)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start_time") and data.get("start_time") == data.get("end_time"):
+            self.add_error("end_time", "La fin doit différer du début.")
+        return data
+
+
+class RuleForm(DsfrBaseForm):
+    name = forms.CharField(label="Nom de la règle", max_length=150)
+    kind = forms.ChoiceField(
+        label="Type",
+        choices=[
+            ("cap", "Plafond de vacations"),
+            ("share", "Part maximale (%)"),
+            ("min_rest", "Repos minimal (h)"),
+        ],
+    )
+    period = forms.ChoiceField(
+        label="Période", choices=[("week", "Semaine"), ("month", "Mois"), ("quarter", "Trimestre")]
+    )
+    value = forms.DecimalField(
+        label="Valeur (nombre, % ou heures)", min_value=1, max_value=1000, decimal_places=2
+    )

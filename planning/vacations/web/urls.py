@@ -1,11 +1,12 @@
 from django.urls import path
 
-from planning.vacations.web import coordinator, professional
+from planning.vacations.web import coordinator, professional, setup
 
 urlpatterns = [
     path("", coordinator.plannings, name="vacations-plannings"),
     path("<int:pk>/calendrier/", coordinator.calendar_page, name="vacations-calendar"),
     path("<int:pk>/generer/", coordinator.generate, name="vacations-generate"),
+    path("<int:pk>/parametrage/", setup.setup, name="vacations-setup"),
     path("<int:pk>/publier/", coordinator.publish, name="vacations-publish"),
     path("<int:pk>/remplissage/", coordinator.autofill, name="vacations-autofill"),
     path("<int:pk>/non-pourvues/", coordinator.unfilled, name="vacations-unfilled"),

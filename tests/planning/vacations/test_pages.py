@@ -157,3 +157,34 @@ def test_statistics_exports(client, setup):
 
     sheet = load_workbook(BytesIO(xlsx.content)).active
     assert sheet.cell(row=2, column=7).value == 4.0 and sheet.cell(row=2, column=8).value == 5
+
+
+def test_setup_page_adds_templates_and_rules_for_coordinators_only(client, setup):
+    url = reverse("vacations-setup", args=[setup["planning"].pk])
+    client.force_login(setup["people"][1].user)
+    assert client.get(url).status_code == 403
+    client.force_login(setup["coordinator"])
+    assert client.get(url).status_code == 200
+    client.post(
+        url,
+        {
+            "form": "template", "t-name": "Nuit", "t-group": "Secteur ouest", "t-start_time": "20:00",
+            "t-end_time": "08:00", "t-weekdays": ["5", "6"], "t-modality": "HH", "t-capacity": "3", "t-count": "1",
+        },
+    )  # fmt: skip
+    from planning.vacations.models import DistributionRule, VacationGroup, VacationTemplate
+
+    assert (
+        VacationTemplate.objects.filter(planning=setup["planning"], vacation_type__name="Nuit").count() == 2
+    )
+    assert VacationGroup.objects.get(planning=setup["planning"], name="Secteur ouest").members.count() == 3
+    client.post(
+        url,
+        {"form": "rule", "r-name": "Deux par semaine", "r-kind": "cap", "r-period": "week", "r-value": "2"},
+    )
+    assert DistributionRule.objects.get(planning=setup["planning"], name="Deux par semaine").max_count == 2
+    response = client.post(
+        url, {"form": "rule", "r-name": "Trop", "r-kind": "share", "r-period": "month", "r-value": "150"}
+    )
+    assert "dépasser 100" in response.content.decode()
+    assert not DistributionRule.objects.filter(name="Trop").exists()

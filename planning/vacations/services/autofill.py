@@ -65,6 +65,14 @@ def solver_input(*, planning: VacationPlanning, start: date, end: date) -> dict:
     }
 
 
+WEEKDAYS = ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim.")
+
+
+def _when(shift) -> str:
+    start, end = shift.start.astimezone(PARIS), shift.end.astimezone(PARIS)
+    return f"{WEEKDAYS[start.weekday()]} {start:%d/%m/%Y %H:%M}–{end:%H:%M}"
+
+
 @transaction.atomic
 def autofill_propose(
     *, planning: VacationPlanning, start: date, end: date, actor, time_limit: float = 3.0
@@ -84,6 +92,7 @@ def autofill_propose(
             "starts_at": shifts[sid].start.isoformat(),
             "ends_at": shifts[sid].end.isoformat(),
             "label": shifts[sid].label,
+            "when": _when(shifts[sid]),
         }
         for sid, pid in sorted(result.assignments.items(), key=lambda kv: shifts[kv[0]].start)
     ]

@@ -107,13 +107,9 @@ def calendar_page(request: HttpRequest, pk: int) -> HttpResponse:
         "weekdays": ("Lundi", "Mardi", "Mercredi", "Jeudi", "Vendredi", "Samedi", "Dimanche"),
     }
     if manage:
-        next_month = (first + timedelta(days=32)).replace(day=1)
-        context["period_form"] = PeriodForm(
-            initial={
-                "start": next_month,
-                "end": (next_month + timedelta(days=32)).replace(day=1) - timedelta(days=1),
-            }
-        )
+        # The period of the month shown (go to next month, then generate and fill it).
+        last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        context["period_form"] = PeriodForm(initial={"start": first, "end": last})
     return render(request, "planning/vacations/calendar.html", context)
 
 

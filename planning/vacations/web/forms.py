@@ -25,8 +25,10 @@ class PlanningForm(DsfrBaseForm):
 
 
 class PeriodForm(DsfrBaseForm):
-    start = forms.DateField(label="Du", widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label="Au (inclus)", widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label="Du", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    end = forms.DateField(
+        label="Au (inclus)", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
     def clean(self):
         data = super().clean()

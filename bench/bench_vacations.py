@@ -37,28 +37,28 @@ from django.test import Client  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
+from cpts.models import Membership, PracticePlace, Professional, Structure, StructureCoordinator  # noqa: E402
+from planning.vacations.enums import VacationState  # noqa: E402
+from planning.vacations.models import (  # noqa: E402
+    DistributionRule,
+    Unavailability,
+    Vacation,
+    VacationGroup,
+    VacationPlanning,
+    VacationTemplate,
+    VacationType,
+)
+from planning.vacations.policies import PARIS  # noqa: E402
+from planning.vacations.services import vacations_generate  # noqa: E402
+from sas_platform.enums import Role  # noqa: E402
+from sas_platform.models import Commune, Departement, User  # noqa: E402
+
 MONTH = date(2027, 1, 1)
 PEOPLE, GROUPS = 150, 3
 SEED = 11
 
 
 def _build():
-    from cpts.models import Membership, PracticePlace, Professional, Structure, StructureCoordinator
-    from planning.vacations.enums import VacationState
-    from planning.vacations.models import (
-        DistributionRule,
-        Unavailability,
-        Vacation,
-        VacationGroup,
-        VacationPlanning,
-        VacationTemplate,
-        VacationType,
-    )
-    from planning.vacations.policies import PARIS
-    from planning.vacations.services import vacations_generate
-    from sas_platform.enums import Role
-    from sas_platform.models import Commune, Departement, User
-
     rng = random.Random(SEED)
     old = Structure.objects.filter(name="CPTS banc d'essai vacations")
     for planning in VacationPlanning.objects.filter(structure__in=old):
@@ -113,6 +113,11 @@ def _build():
     Membership.objects.bulk_create(
         [Membership(professional=p, structure=structure, start_date=date(2020, 1, 1)) for p in people]
     )
+    planning, made, groups = _planning(structure, people)
+    return _period(planning, made, groups, people, user, rng)
+
+
+def _planning(structure, people):
     planning = VacationPlanning.objects.create(structure=structure, name="Planning SNP banc d'essai")
     groups = [VacationGroup.objects.create(planning=planning, name=f"Secteur {g + 1}") for g in range(GROUPS)]
     for n, p in enumerate(people):
@@ -156,6 +161,10 @@ def _build():
         ("Repos de 11 h", "min_rest", {"min_rest_hours": 11}),
     ):
         DistributionRule.objects.create(planning=planning, name=name, kind=kind, **extra)
+    return planning, made, groups
+
+
+def _period(planning, made, groups, people, user, rng):
     end = date(2027, 1, 31)
     created = vacations_generate(planning=planning, start=MONTH, end=end, actor=None)
     leave = []

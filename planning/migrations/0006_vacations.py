@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import planning.vacations.models
+import planning.vacations.models_feeds
 from decimal import Decimal
 from django.conf import settings
 from django.db import migrations, models
@@ -278,7 +278,7 @@ class Migration(migrations.Migration):
             name='CalendarToken',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token', models.CharField(default=planning.vacations.models._new_token, editable=False, max_length=64, unique=True)),
+                ('token', models.CharField(default=planning.vacations.models_feeds._new_token, editable=False, max_length=64, unique=True)),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('revoked_at', models.DateTimeField(blank=True, null=True)),
                 ('professional', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='cpts.professional')),

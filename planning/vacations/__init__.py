@@ -4,5 +4,5 @@ Plannings owned by a structure, groups, vacation types, weekly templates, vacati
 history, distribution rules (``policies``), assignment and transfer services (``services``), the
 fair auto-fill (``solver``, OR-Tools CP-SAT over plain dataclasses), platform-owned SAS slots for
 assigned vacations (``slots``), statistics and the facts ``remuneration`` reads (``selectors``).
-Structures and professionals are read only through ``cpts.selectors_vacations``.
+Structures and professionals are read only through ``cpts.selectors.vacations``.
 """

@@ -13,7 +13,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cpts import selectors_vacations as directory
+from cpts.selectors import vacations as directory
 from planning.vacations import permissions, selectors, services
 from planning.vacations.enums import TransferKind
 from planning.vacations.facts import statistics

@@ -15,7 +15,7 @@ from datetime import date, time, timedelta
 
 from django.utils import timezone
 
-from cpts import selectors_vacations as directory
+from cpts.selectors import vacations as directory
 from planning.vacations.enums import VacationState
 from planning.vacations.models import (
     DistributionRule,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from cpts import selectors_vacations as directory
+from cpts.selectors import vacations as directory
 from sas_platform.enums import Role
 from sas_platform.permissions import is_platform_admin
 

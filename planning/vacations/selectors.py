@@ -1,6 +1,6 @@
 """Reads of the vacation planning: the rules' plain data, plannings visible to a user, calendars.
 
-Structures and professionals come only through ``cpts.selectors_vacations``.
+Structures and professionals come only through ``cpts.selectors.vacations``.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from cpts import selectors_vacations as directory
+from cpts.selectors import vacations as directory
 from planning.vacations.enums import VacationState
 from planning.vacations.generation import french_holidays
 from planning.vacations.models import (

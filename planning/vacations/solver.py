@@ -263,8 +263,6 @@ def _solve_component(
     workers,
     proposal,
 ) -> str:
-    from datetime import timedelta
-
     model = cp_model.CpModel()
     x = {(p, s): model.new_bool_var(f"x_{p}_{s}") for s in shift_ids for p in eligible[s] if p in person_ids}
     for s in shift_ids:
@@ -272,37 +270,7 @@ def _solve_component(
     mine: dict[int, list[Shift]] = defaultdict(list)
     for p, s in x:
         mine[p].append(shift_by_id[s])
-    rest = timedelta(hours=rest_hours)
-    held: dict = defaultdict(int)
-    for p in person_ids:
-        for o in fixed.get(p, ()):
-            for i, rule in enumerate(rules):
-                if rule.kind in ("cap", "share") and rule_applies(rule, o):
-                    held[p, i, period_key(o.start, rule.period)] += 1
-    for p, shifts in mine.items():
-        shifts.sort(key=lambda v: v.start)
-        previous: set = set()
-        active: list[Shift] = []
-        for shift in shifts:
-            # Sliding window: the earlier vacations whose [start, end + rest) still covers this start.
-            active = [o for o in active if shift.start < o.end + rest]
-            clique = {shift.id, *(o.id for o in active)}
-            if len(clique) > 1 and not clique <= previous:
-                model.add_at_most_one(x[p, sid] for sid in clique)
-            previous = clique
-            active.append(shift)
-        for i, rule in enumerate(rules):
-            if rule.kind not in ("cap", "share"):
-                continue
-            per_key: dict = defaultdict(list)
-            for shift in shifts:
-                if rule_applies(rule, shift):
-                    per_key[period_key(shift.start, rule.period)].append(shift.id)
-            for key, sids in per_key.items():
-                used = held[p, i, key]
-                room = _limit(rule, key, ctx) - used
-                if room < len(sids):
-                    model.add(cp_model.LinearExpr.sum([x[p, sid] for sid in sids]) <= max(0, room))
+    _add_rule_constraints(cp_model, model, x, mine, person_ids, fixed, rules, ctx, rest_hours)
     first = greedy(
         person_ids=person_ids, shift_ids=shift_ids, eligible=eligible, shift_by_id=shift_by_id, fixed=fixed,
         rules=rules, limit_of=lambda rule, key: _limit(rule, key, ctx), history=history, targets=targets,
@@ -356,6 +324,43 @@ def _solve_component(
         if solver.value(var):
             proposal.assignments[s] = p
     return solver.status_name(result)
+
+
+def _add_rule_constraints(cp_model, model, x, mine, person_ids, fixed, rules, ctx, rest_hours) -> None:
+    """Overlap and rest (interval cliques) and counting rules (caps, shares) per person."""
+    from datetime import timedelta
+
+    rest = timedelta(hours=rest_hours)
+    held: dict = defaultdict(int)
+    for p in person_ids:
+        for o in fixed.get(p, ()):
+            for i, rule in enumerate(rules):
+                if rule.kind in ("cap", "share") and rule_applies(rule, o):
+                    held[p, i, period_key(o.start, rule.period)] += 1
+    for p, shifts in mine.items():
+        shifts.sort(key=lambda v: v.start)
+        previous: set = set()
+        active: list[Shift] = []
+        for shift in shifts:
+            # Sliding window: the earlier vacations whose [start, end + rest) still covers this start.
+            active = [o for o in active if shift.start < o.end + rest]
+            clique = {shift.id, *(o.id for o in active)}
+            if len(clique) > 1 and not clique <= previous:
+                model.add_at_most_one(x[p, sid] for sid in clique)
+            previous = clique
+            active.append(shift)
+        for i, rule in enumerate(rules):
+            if rule.kind not in ("cap", "share"):
+                continue
+            per_key: dict = defaultdict(list)
+            for shift in shifts:
+                if rule_applies(rule, shift):
+                    per_key[period_key(shift.start, rule.period)].append(shift.id)
+            for key, sids in per_key.items():
+                used = held[p, i, key]
+                room = _limit(rule, key, ctx) - used
+                if room < len(sids):
+                    model.add(cp_model.LinearExpr.sum([x[p, sid] for sid in sids]) <= max(0, room))
 
 
 def _explain(proposal: Proposal, people, shifts, eligible, fixed, rules, ctx, limit: int = 6) -> None:

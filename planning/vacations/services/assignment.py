@@ -13,7 +13,7 @@ from __future__ import annotations
 from django.db import connection, transaction
 from django.utils import timezone
 
-from cpts import selectors_vacations as directory
+from cpts.selectors import vacations as directory
 from planning.vacations import selectors
 from planning.vacations.enums import VacationEventKind, VacationState
 from planning.vacations.events import VacationAudit, vacation_history_write

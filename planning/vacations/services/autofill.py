@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from cpts import selectors_vacations as directory
+from cpts.selectors import vacations as directory
 from planning.vacations import selectors
 from planning.vacations.enums import VacationEventKind, VacationState
 from planning.vacations.events import VacationAudit

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from cpts import selectors_vacations as directory
+from cpts.selectors import vacations as directory
 from planning.vacations.models import DistributionRule, VacationGroup, VacationTemplate, VacationType
 from sas_platform.exceptions import ApplicationError
 

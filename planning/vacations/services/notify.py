@@ -11,7 +11,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from cpts import selectors_vacations as directory
+from cpts.selectors import vacations as directory
 from planning.vacations.enums import VacationState
 from planning.vacations.models import NotificationDelivery, Vacation
 from planning.vacations.sms import SmsError, sms_backend

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 
-from cpts import selectors_vacations as directory
+from cpts.selectors import vacations as directory
 from planning.vacations.enums import VacationEventKind, VacationState
 from planning.vacations.events import VacationAudit, vacation_history_write
 from planning.vacations.generation import TemplateSpec, french_holidays, occurrences

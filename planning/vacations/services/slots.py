@@ -13,7 +13,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from cpts import selectors_vacations as directory
+from cpts.selectors import vacations as directory
 from planning.enums import MODALITY_BITS, SLOT_TYPE_BITS, SlotStatus, mask_of
 from planning.models import Slot
 from planning.vacations.enums import VacationState

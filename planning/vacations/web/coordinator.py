@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cpts import selectors_vacations as directory
+from cpts.selectors import vacations as directory
 from planning.vacations import permissions, selectors
 from planning.vacations.calendar import month_bounds, month_calendar, parse_month
 from planning.vacations.enums import TransferStatus
@@ -32,7 +32,7 @@ from planning.vacations.web.forms import PeriodForm, PlanningForm
 from sas_platform.exceptions import ApplicationError
 
 
-def _managed(request: HttpRequest, pk: int) -> VacationPlanning:
+def managed_planning(request: HttpRequest, pk: int) -> VacationPlanning:
     planning = get_object_or_404(VacationPlanning, pk=pk)
     if not permissions.can_manage_planning(request.user, planning):
         raise PermissionDenied
@@ -123,7 +123,7 @@ def _int(raw) -> int | None:
 @login_required
 @require_POST
 def generate(request: HttpRequest, pk: int) -> HttpResponse:
-    planning = _managed(request, pk)
+    planning = managed_planning(request, pk)
     form = PeriodForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
@@ -145,7 +145,7 @@ def generate(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def publish(request: HttpRequest, pk: int) -> HttpResponse:
-    planning = _managed(request, pk)
+    planning = managed_planning(request, pk)
     first = parse_month(request.POST.get("mois"))
     start, end = month_bounds(first)
     count = vacations_publish(planning=planning, start=start, end=end, actor=request.user)
@@ -158,7 +158,7 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def autofill(request: HttpRequest, pk: int) -> HttpResponse:
-    planning = _managed(request, pk)
+    planning = managed_planning(request, pk)
     form = PeriodForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
@@ -215,7 +215,7 @@ def proposal(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def unfilled(request: HttpRequest, pk: int) -> HttpResponse:
     """Open vacations of the month and why they stay empty (the latest proposal's explanation)."""
-    planning = _managed(request, pk)
+    planning = managed_planning(request, pk)
     first = parse_month(request.GET.get("mois"))
     start, end = month_bounds(first)
     vacations = list(
@@ -236,7 +236,7 @@ def unfilled(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def requests_page(request: HttpRequest, pk: int) -> HttpResponse:
-    planning = _managed(request, pk)
+    planning = managed_planning(request, pk)
     rows = (
         TransferRequest.objects.filter(vacation__planning=planning)
         .select_related("vacation__vacation_type", "from_professional", "to_professional", "taken_by")
@@ -279,7 +279,7 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def self_assignment(request: HttpRequest, pk: int) -> HttpResponse:
     """Open (or close) the self-assignment window: professionals claim open vacations."""
-    planning = _managed(request, pk)
+    planning = managed_planning(request, pk)
     if request.POST.get("action") == "close":
         planning.self_assignment_closes_at = timezone.now()
         messages.info(request, "Auto-attribution fermée.")
@@ -322,5 +322,5 @@ def vacation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def statistics(request: HttpRequest, pk: int) -> HttpResponse:
     from planning.vacations.web.exports import statistics_response
 
-    planning = _managed(request, pk)
+    planning = managed_planning(request, pk)
     return statistics_response(request, planning)

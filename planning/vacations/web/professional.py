@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cpts import selectors_vacations as directory
+from cpts.selectors import vacations as directory
 from planning.vacations import permissions, selectors
 from planning.vacations.enums import TransferKind, TransferStatus, VacationState
 from planning.vacations.models import TransferRequest, Vacation

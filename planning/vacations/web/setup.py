@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from planning.vacations.models import DistributionRule, VacationGroup, VacationTemplate
 from planning.vacations.services.configure import rule_add, template_add
-from planning.vacations.web.coordinator import _managed
+from planning.vacations.web.coordinator import managed_planning
 from planning.vacations.web.forms import RuleForm, TemplateForm
 from sas_platform.exceptions import ApplicationError
 
@@ -19,7 +19,7 @@ from sas_platform.exceptions import ApplicationError
 @login_required
 @require_http_methods(["GET", "POST"])
 def setup(request: HttpRequest, pk: int) -> HttpResponse:
-    planning = _managed(request, pk)
+    planning = managed_planning(request, pk)
     template_form = TemplateForm(request.POST if request.POST.get("form") == "template" else None, prefix="t")
     rule_form = RuleForm(request.POST if request.POST.get("form") == "rule" else None, prefix="r")
     try:

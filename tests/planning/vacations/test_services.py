@@ -52,8 +52,9 @@ def test_assign_over_a_cap_is_refused_and_nothing_changes():
     setup = make_planning()
     alice = setup["people"][0]
     rule(setup, "Un par semaine", "cap", period="week", max_count=1)
-    first = make_vacation(setup, future(10), assignee=alice)
-    same_week = make_vacation(setup, first.starts_at + timedelta(days=1))
+    monday = timezone.localdate() + timedelta(days=14 - timezone.localdate().weekday())
+    first = make_vacation(setup, paris(monday.year, monday.month, monday.day, 14), assignee=alice)
+    same_week = make_vacation(setup, first.starts_at + timedelta(days=1))  # Tuesday, same ISO week
     with pytest.raises(ApplicationError, match="Règle « Un par semaine »"):
         services.vacation_assign(
             vacation_id=same_week.pk, professional_id=alice.pk, actor=setup["coordinator"]

@@ -164,12 +164,16 @@ def test_osnp_books_a_vacation_slot_from_the_desk(page, live_server, login, scre
         patient_last_name="Roche",
         patient_age=34,
     )
+    regulator = User.objects.get(email="regulateur@demo.sas")
+    services.dossier_claim(dossier_id=dossier.pk, actor=regulator)
     services.dossier_decide(
         dossier_id=dossier.pk,
-        actor=User.objects.get(email="regulateur@demo.sas"),
+        actor=regulator,
         decision=Decision.APPOINTMENT_48H,
     )
     login(page, "osnp@demo.sas")
+    page.goto(f"{live_server.url}/regulation/dossiers/{dossier.pk}/")
+    page.get_by_role("button", name=re.compile("^Prendre")).first.click()
     page.goto(f"{live_server.url}/regulation/dossiers/{dossier.pk}/orientation/")
     page.select_option("#id_result", "unreachable")
     page.get_by_role("button", name="Enregistrer l'appel au médecin traitant").click()

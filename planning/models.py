@@ -364,6 +364,8 @@ from planning.regulator_models import (  # noqa: E402, F401
     RegulatorAccount,
     RegulatorAccountExchange,
     RegulatorAccountStatus,
+)
+
 # CPTS vacation planning (issue 11): its models live in planning/vacations/ and belong to this app.
 from planning.vacations.models import (  # noqa: E402, F401
     AutofillProposal,

@@ -41,3 +41,6 @@ class PlanningConfig(AppConfig):
         register_step(20, "planning", seed_planning_demo)
         # INT_R02: regulator accounts at the editors follow sign-ins and changes of roles/territories.
         identity_hooks.register_access_changed(regulator_accounts_enqueue)
+        from planning.vacations.apps import ready as vacations_ready
+
+        vacations_ready()

@@ -369,3 +369,20 @@ from planning.regulator_models import (  # noqa: E402, F401
     RegulatorAccountExchange,
     RegulatorAccountStatus,
 )
+
+# CPTS vacation planning (issue 11): its models live in planning/vacations/ and belong to this app.
+from planning.vacations.models import (  # noqa: E402, F401
+    AutofillProposal,
+    CalendarToken,
+    DistributionRule,
+    NotificationDelivery,
+    TransferRequest,
+    Unavailability,
+    Vacation,
+    VacationEvent,
+    VacationGroup,
+    VacationPlanning,
+    VacationSlot,
+    VacationTemplate,
+    VacationType,
+)

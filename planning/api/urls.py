@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from planning.api import apis
 
@@ -36,4 +36,5 @@ urlpatterns = [
         apis.DeclaredAvailabilityDeleteApi.as_view(),
         name="api-planning-availability-delete",
     ),
+    path("planning/", include("planning.vacations.api_urls")),
 ]

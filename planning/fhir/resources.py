@@ -27,6 +27,15 @@ STRUCTURE_SYSTEM = "urn:oid:1.2.250.1.71.4.2.2"
 V2_0203 = "http://interopsante.org/fhir/CodeSystem/fr-v2-0203"
 LOCATION_TYPE_SYSTEM = "http://interopsante.org/fhir/CodeSystem/fr-location-identifier-type"
 PLACE_SYSTEM = "https://sas-cpts.example/fhir/lieux-d-exercice"
+# CPTS slots (INT_R04, ``Bundle-ExampleBundleCPTS1.json``): the Slot names a HealthcareService of the
+# CPTS in a serviceType extension (category 604 of TRE_R66), which points to the CPTS Organization.
+IG_PROFILE = "https://interop.esante.gouv.fr/ig/fhir/sas/StructureDefinition/"
+SERVICE_TYPE_EXTENSION = "http://hl7.org/fhir/5.0/StructureDefinition/extension-Slot.serviceType"
+CATEGORY_SYSTEM = (
+    "https://mos.esante.gouv.fr/NOS/TRE_R66-CategorieEtablissement/FHIR/TRE-R66-CategorieEtablissement"
+)
+CPTS_CATEGORY = "604"
+FR_CORE_V2_0203 = "https://hl7.fr/ig/fhir/core/CodeSystem/fr-core-cs-v2-0203"
 
 
 def _schedule_id(slot: Slot) -> str:
@@ -39,6 +48,49 @@ def _role_id(slot: Slot) -> str:
 
 def _practitioner_id(slot: Slot) -> str:
     return f"ps-{slot.professional_id}"
+
+
+def _cpts_structures(slot: Slot) -> list[dict]:
+    """The platform's own structures a slot is offered through (CPTS vacations: entries with an id)."""
+    return [entry for entry in (slot.structures or []) if "CPTS" in slot.slot_types and entry.get("id")]
+
+
+def _service_id(structure: dict) -> str:
+    return f"cpts-{structure['id']}"
+
+
+def _organization_id(structure: dict) -> str:
+    return f"structure-{structure['id']}"
+
+
+def healthcare_service_resource(structure: dict) -> dict:
+    return {
+        "resourceType": "HealthcareService",
+        "id": _service_id(structure),
+        "meta": {"profile": [f"{IG_PROFILE}sas-cpts-healthcareservice-aggregator"]},
+        "providedBy": {"reference": f"Organization/{_organization_id(structure)}"},
+    }
+
+
+def organization_resource(structure: dict) -> dict:
+    """The CPTS (FrOrganizationAgregateurCPTS): ``1`` + FINESS or ``3`` + SIRET, name, phone."""
+    resource = {
+        "resourceType": "Organization",
+        "id": _organization_id(structure),
+        "meta": {"profile": [f"{IG_PROFILE}sas-cpts-organization-aggregator"]},
+        "name": structure.get("name") or "",
+    }
+    if structure.get("identifier"):
+        resource["identifier"] = [
+            {
+                "type": {"coding": [{"system": FR_CORE_V2_0203, "code": "IDNST"}]},
+                "system": STRUCTURE_SYSTEM,
+                "value": structure["identifier"],
+            }
+        ]
+    if structure.get("phone"):
+        resource["telecom"] = [{"system": "phone", "value": structure["phone"]}]
+    return resource
 
 
 def slot_resource(slot: Slot, *, booking_url: str) -> dict:
@@ -65,6 +117,19 @@ def slot_resource(slot: Slot, *, booking_url: str) -> dict:
         "end": slot.end.isoformat(),
         "comment": booking_url,
     }
+    for structure in _cpts_structures(slot):
+        resource["meta"]["profile"] = [f"{IG_PROFILE}sas-cpts-slot-aggregator"]
+        resource["serviceType"].append(
+            {
+                "extension": [
+                    {
+                        "url": SERVICE_TYPE_EXTENSION,
+                        "valueReference": {"reference": f"HealthcareService/{_service_id(structure)}"},
+                    }
+                ],
+                "coding": [{"system": CATEGORY_SYSTEM, "code": CPTS_CATEGORY}],
+            }
+        )
     for key in ("serviceType", "specialty"):
         if not resource[key]:
             del resource[key]
@@ -170,6 +235,8 @@ def searchset_bundle(
     total: int,
     include_schedule: bool,
     include_actors: bool,
+    include_services: bool = False,
+    include_organizations: bool = False,
 ) -> dict:
     """A BundleAgregateur searchset: each Slot (``match``), then, once each, its Schedule and the
     Schedule's actors (``include``), as in the guide's example."""
@@ -197,6 +264,11 @@ def searchset_bundle(
             if include_actors:
                 include(practitioner_resource(slot))
                 include(practitioner_role_resource(slot))
+        if include_services:
+            for structure in _cpts_structures(slot):
+                include(healthcare_service_resource(structure))
+                if include_organizations:
+                    include(organization_resource(structure))
     links = [{"relation": "self", "url": self_url}]
     if next_url:
         links.append({"relation": "next", "url": next_url})

@@ -11,8 +11,8 @@ Query (``specifications_techniques-ps-recherche_creneaux.md``)::
 
 Answer: a searchset Bundle (BundleAgregateur) with ``total``, a ``self`` link and a ``next`` link
 (keyset cursor ``_page``) while more slots follow. The CPTS includes of INT_R04
-(``Slot:service-type-reference``, ``HealthcareService:organization``) are accepted and include
-nothing yet. Errors are OperationOutcome resources: 400 for a bad or unknown parameter, 401
+(``Slot:service-type-reference``, ``HealthcareService:organization``) add, for CPTS vacation slots,
+the HealthcareService of the CPTS and its Organization (category 604). Errors are OperationOutcome resources: 400 for a bad or unknown parameter, 401
 without a valid token, 403 for a token whose user may not read the slots.
 
 Authentication: ``Authorization: Bearer <key>`` (or ``Token <key>``) where ``<key>`` is the DRF
@@ -159,6 +159,14 @@ def _cursor(values: list[str]) -> tuple[datetime, int] | None:
         raise _BadRequest("_page : curseur de pagination invalide (suivre le lien « next »).") from exc
 
 
+def _service_includes(request: HttpRequest) -> tuple[bool, bool]:
+    """INT_R04 (CPTS): ``_include=Slot:service-type-reference`` adds each CPTS slot's
+    HealthcareService, and ``HealthcareService:organization`` (plain or iterate) its Organization."""
+    values = [*request.GET.getlist("_include"), *request.GET.getlist("_include:iterate")]
+    services = "Slot:service-type-reference" in values
+    return services, services and "HealthcareService:organization" in values
+
+
 def _includes(request: HttpRequest) -> tuple[bool, bool]:
     plain = request.GET.getlist("_include")
     iterate = request.GET.getlist("_include:iterate")
@@ -198,6 +206,7 @@ def slot_search(request: HttpRequest) -> JsonResponse:
         count = _count(request.GET.getlist("_count"))
         after = _cursor(request.GET.getlist("_page"))
         include_schedule, include_actors = _includes(request)
+        include_services, include_organizations = _service_includes(request)
     except _BadRequest as exc:
         return _answer(operation_outcome(exc.text, exc.code), 400)
 
@@ -221,5 +230,7 @@ def slot_search(request: HttpRequest) -> JsonResponse:
         total=total,
         include_schedule=include_schedule,
         include_actors=include_actors,
+        include_services=include_services,
+        include_organizations=include_organizations,
     )
     return _answer(bundle)

@@ -7,7 +7,8 @@ A package split by theme (STYLE.md: past ~400 lines); everything importable from
 ``planning.selectors`` before stays importable here (except the per-process cache itself, which
 lives in ``source_cache``). Submodules: ``search`` (the 48 h search), ``candidates`` (its SQL),
 ``ranking`` (the search's ranking and explanation, pure functions), ``source_cache``, ``slots``
-(appointment feedback), ``declared``, ``sources``, ``fhir``.
+(appointment feedback), ``declared``, ``sources``, ``fhir``; ``vacation_facts`` (done CPTS vacations,
+read by ``remuneration``) lives in ``planning.vacations.facts``.
 """
 
 from __future__ import annotations
@@ -70,6 +71,7 @@ from planning.selectors.sources import (
     sources_visible_to,
 )
 from planning.selectors.structure_rule import StructureRule, structure_rule, week_verdict
+from planning.vacations.facts import VacationFact, vacation_facts
 
 __all__ = [
     "CANDIDATES_SQL",
@@ -84,6 +86,7 @@ __all__ = [
     "WEEKDAYS_SHORT",
     "SlotSearchResult",
     "StructureRule",
+    "VacationFact",
     "agenda_source_authenticate",
     "availability_occurrences",
     "candidate_rows",
@@ -114,6 +117,7 @@ __all__ = [
     "sources_metadata",
     "sources_visible_to",
     "structure_rule",
+    "vacation_facts",
     "week_bounds",
     "week_verdict",
 ]

@@ -26,6 +26,14 @@ MAX_WINDOW = timedelta(days=7)
 DECLARED_SOURCE_NAME = "Disponibilités déclarées sur la plateforme"
 
 
+def _owned_source_name(slot) -> str:
+    """Platform-owned slots: a CPTS vacation (issue 11) names its CPTS, else declared availability."""
+    structures = [s for s in (slot.structures or []) if s.get("id")]
+    if "CPTS" in (slot.slot_types or []) and structures:
+        return f"Vacation CPTS : {structures[0].get('name', '')}"
+    return DECLARED_SOURCE_NAME
+
+
 @dataclass(frozen=True)
 class SlotSearchResult:
     """One ranked slot of :func:`slots_search` and why it ranks there (DOMAIN.md §3.2: "the regulator
@@ -132,7 +140,7 @@ def _result(
     return SlotSearchResult(
         slot=slot,
         distance_km=row["distance"],
-        source_name=source.label if source else DECLARED_SOURCE_NAME,
+        source_name=source.label if source else _owned_source_name(slot),
         freshness_seconds=freshness,
         rank_reason=rank_reason(
             ranked,

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from planning.web import views
 
@@ -12,4 +12,5 @@ urlpatterns = [
     path("structures/<int:pk>/regle-2h/", views.structure_rule, name="planning-structure-rule"),
     path("disponibilites/", views.availability, name="planning-availability"),
     path("disponibilites/<int:pk>/retirer/", views.availability_remove, name="planning-availability-remove"),
+    path("vacations/", include("planning.vacations.web.urls")),
 ]

@@ -94,6 +94,49 @@ ROUTE_OBJECTS: dict[str, dict[str, str]] = {
     "api-remuneration-bordereau-lock": {"pk": "bordereau"},
     "api-remuneration-bordereau-mark-paid": {"pk": "bordereau"},
     "api-remuneration-bordereau-export": {"pk": "bordereau", "fmt": "export_format"},
+    # CPTS vacation planning (issue 11)
+    **{
+        name: {"pk": "vacation_planning"}
+        for name in (
+            "vacations-calendar",
+            "vacations-generate",
+            "vacations-setup",
+            "vacations-publish",
+            "vacations-autofill",
+            "vacations-unfilled",
+            "vacations-requests",
+            "vacations-self-assignment",
+            "vacations-statistics",
+            "api-vacations-list",
+            "api-vacations-statistics",
+        )
+    },
+    **{
+        name: {"pk": "vacation"}
+        for name in (
+            "vacations-vacation",
+            "vacations-claim",
+            "vacations-transfer",
+            "vacations-confirm",
+            "api-vacations-assign",
+            "api-vacations-claim",
+            "api-vacations-release",
+            "api-vacations-confirm",
+        )
+    },
+    **{
+        name: {"pk": "transfer_request"}
+        for name in (
+            "vacations-approve",
+            "vacations-answer",
+            "api-vacations-transfer-accept",
+            "api-vacations-transfer-refuse",
+            "api-vacations-transfer-approve",
+            "api-vacations-transfer-cancel",
+        )
+    },
+    "vacations-proposal": {"pk": "autofill_proposal"},
+    "vacations-ics": {"token": "ics_token"},
 }
 
 #: Query strings crawled besides the bare URL (the branches a page takes on its parameters).
@@ -101,6 +144,7 @@ EXTRA_QUERIES: dict[str, list[str]] = {
     "regulation-dashboard": ["?periode=semaine", "?periode=mois", "?periode=mois&format=csv"],
     "directory": ["?name=martin", "?commune=13055&radius_km=20&surnumeraire=on"],
     "fhir-slot-search": ["?start=ge2026-01-01"],
+    "vacations-plannings": ["?mois=2026-01"],
     "api-planning-slots-search": ["?commune=13055"],
     "commune-autocomplete": ["?q=aub"],
 }
@@ -121,6 +165,8 @@ def _demo_objects(users: dict) -> dict[str, list]:
     from cpts.enums import StructureKind
     from cpts.models import ImportRun, Membership, Professional, SasParticipation, Structure
     from planning.models import AgendaSource, DeclaredAvailability, Slot, SourceRun
+    from planning.vacations.ics import token_renew
+    from planning.vacations.models import AutofillProposal, TransferRequest, Vacation, VacationPlanning
     from regulation.models import Booking, Dossier, RegulatorShift, SurnumeraireRequest
     from remuneration.models import Bordereau
 
@@ -156,6 +202,17 @@ def _demo_objects(users: dict) -> dict[str, list]:
         "bordereau": first(Bordereau.objects),
         "bordereau_action": ["valider"],
         "export_format": ["csv", "pdf"],
+        "vacation_planning": first(VacationPlanning.objects),
+        "vacation": first(Vacation.objects.filter(state="assigned")),
+        "transfer_request": first(TransferRequest.objects),
+        "autofill_proposal": first(AutofillProposal.objects),
+        "ics_token": [
+            token_renew(
+                actor=None, planning_id=VacationPlanning.objects.values_list("pk", flat=True).first()
+            ).token
+            if VacationPlanning.objects.exists()
+            else "inconnu"
+        ],
     }
 
 

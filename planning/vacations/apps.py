@@ -1,0 +1,26 @@
+"""Registrations of the vacation planning (called from ``PlanningConfig.ready``): navigation
+entries per role, periodic tasks in the one registry of ``sas_platform.celery``."""
+
+from __future__ import annotations
+
+
+def ready() -> None:
+    from planning.vacations import tasks  # noqa: F401  (registers the Celery tasks)
+    from planning.vacations.demo import seed_vacations_demo
+    from sas_platform import navigation
+    from sas_platform.celery import PERIODIC_TASKS
+    from sas_platform.demo import register_step
+    from sas_platform.enums import Role
+
+    navigation.register(
+        "Plannings de vacations", "vacations-plannings", {Role.COORDINATEUR_STRUCTURE, Role.ADMIN_PLATEFORME}
+    )
+    navigation.register("Mes vacations", "vacations-mine", {Role.EFFECTEUR})
+    navigation.register("Pot commun", "vacations-pool", {Role.EFFECTEUR})
+    register_step(25, "vacations", seed_vacations_demo)
+    PERIODIC_TASKS.setdefault(
+        # Every 15 minutes: reminders before vacations (per planning: 48 h and 2 h by default),
+        # requests past their deadline expired. Idempotent (one delivery per key).
+        "planning-vacation-reminders",
+        {"task": "planning.tasks_vacations.vacation_reminders", "every": 900},
+    )

@@ -13,6 +13,9 @@ from pathlib import Path
 import pytest
 
 from sas_platform.demo import DEMO_PASSWORD
+from tests.e2e.a11y import A11yChecker
+
+A11Y = pytest.StashKey[tuple]()
 
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
@@ -35,6 +38,34 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/e2e/" in str(item.fspath):
             item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture
+def context(context, request):
+    """pytest-playwright's browser context, with the accessibility check of every document its
+    pages load (``tests/e2e/a11y.py``): each journey inherits it, and fails on any violation."""
+    checker = A11yChecker()
+    checker.attach(context)
+    request.node.stash[A11Y] = (checker, context)
+    return context
+
+
+@pytest.fixture
+def a11y(request, context) -> A11yChecker:
+    """The test's accessibility checker: ``a11y.check(page)`` checks the page at a given moment."""
+    return request.node.stash[A11Y][0]
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """After the test body: check the documents still open, then fail on any violation found."""
+    result = yield
+    if A11Y in item.stash:
+        checker, context = item.stash[A11Y]
+        checker.finish(context)
+        item.add_report_section("call", "accessibilité", checker.summary())
+        checker.assert_clean()
+    return result
 
 
 @pytest.fixture(scope="session")

@@ -30,6 +30,7 @@ accessibility statement (``/accessibilite/``).
 
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -152,10 +153,9 @@ class A11yChecker:
             )
 
     def _ensure(self, page: Page, reason: str = "") -> None:
-        try:
+        # The document may go away meanwhile (closed page, history navigation): nothing left to check.
+        with contextlib.suppress(Error):
             page.evaluate("(reason) => window.__a11y && window.__a11y.ensure(reason)", reason or None)
-        except Error:  # the document went away meanwhile (closed page, history navigation)
-            pass
 
     def check(self, page: Page, reason: str = "vérification demandée") -> list[Finding]:
         """Check the page now (e.g. once a client-side widget is drawn); returns the new findings."""

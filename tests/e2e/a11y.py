@@ -11,8 +11,9 @@ What is checked, with the WCAG 2.0 and 2.1 A/AA rules (``TAGS``):
 
 - every document of the top frame as soon as it is loaded (empty forms, and forms sent back with
   their errors, since a failed submit renders a new document), and again after each HTMX swap;
-- ``page.goto``/``reload``/``go_back`` return once the new document's check is done, and the last
-  document of each page is checked at the end of the test;
+- ``page.goto``/``reload``/``go_back`` check the document they leave if its check has not run, and
+  return once the new document's check is done; the last document of each page is checked at the
+  end of the test;
 - ``a11y.check(page)`` when a test wants a check at a given moment (e.g. once Swagger UI is drawn).
 
 A document left by a click before its check ended (about 0.1 to 0.5 s) cannot be checked any more:
@@ -116,11 +117,13 @@ class A11yChecker:
             self._wrap_navigation(page)
 
     def _wrap_navigation(self, page: Page) -> None:
-        """``goto``, ``reload``, ``go_back``, ``go_forward`` return once the new document is checked."""
+        """``goto``, ``reload``, ``go_back``, ``go_forward`` check the document they leave (if not yet
+        done) and return once the new one is checked."""
         for name in ("goto", "reload", "go_back", "go_forward"):
             original = getattr(page, name)
 
             def wrapped(*args, _original=original, **kwargs):
+                self._ensure(page)  # the document being left, if its check has not run yet
                 response = _original(*args, **kwargs)
                 self._ensure(page)
                 return response

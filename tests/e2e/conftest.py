@@ -130,9 +130,16 @@ def login(live_server):
         page.get_by_label("Mot de passe").fill(password)
         page.get_by_role("button", name="Se connecter").click()
         page.wait_for_load_state("networkidle")
-        return second_factor(page, email)
+        a11y_wait(page)  # the landing page (or the second factor's), checked before going on
+        return a11y_wait(second_factor(page, email))
 
     return _login
+
+
+def a11y_wait(page):
+    """Let the accessibility check of the current document finish (``tests/e2e/a11y.py``)."""
+    page.evaluate("() => window.__a11y && window.__a11y.ensure()")
+    return page
 
 
 def second_factor(page, email: str):
@@ -143,6 +150,7 @@ def second_factor(page, email: str):
     if "/double-facteur/activer/" in page.url:
         page.get_by_label("Code à usage unique").fill(code_for(email, confirmed=False))
         page.get_by_role("button", name="Activer").click()
+        a11y_wait(page)  # the recovery codes page
         page.get_by_role("link", name="Continuer").click()
         page.wait_for_load_state("networkidle")
     elif "/double-facteur/verifier/" in page.url:

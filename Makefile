@@ -13,7 +13,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/sas_platform
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 PYTEST_ARGS ?=
 
-.PHONY: help install venv system-deps migrate run test test-unit test-e2e lint fmt check-migrations bench clean
+.PHONY: help install venv system-deps axe migrate run test test-unit test-e2e lint fmt check-migrations bench clean
 
 help:
 	@echo "make run     installe tout et lance la démo (web + worker + beat) sur http://127.0.0.1:$(PORT)"
@@ -38,6 +38,22 @@ system-deps:
 		else sudo apt-get update -qq && sudo apt-get install -y -qq chromium; fi; \
 	fi
 
+# axe-core (accessibility check of the browser tests) from the npm registry, pinned by
+# tests/e2e/axe/package-lock.json, installed into var/npm (git-ignored); needs npm (Debian's, like Chromium).
+AXE_JS := var/npm/node_modules/axe-core/axe.min.js
+$(AXE_JS): tests/e2e/axe/package.json tests/e2e/axe/package-lock.json
+	@if ! command -v npm > /dev/null; then \
+		echo "Installation de npm (Debian) pour axe-core..."; \
+		if [ "$$(id -u)" = "0" ]; then apt-get update -qq && apt-get install -y -qq npm; \
+		else sudo apt-get update -qq && sudo apt-get install -y -qq npm; fi; \
+	fi
+	mkdir -p var/npm
+	cp tests/e2e/axe/package.json tests/e2e/axe/package-lock.json var/npm/
+	npm ci --prefix var/npm --no-audit --no-fund --loglevel=error
+	@touch $@
+
+axe: $(AXE_JS)
+
 migrate: venv
 	$(MANAGE) migrate --noinput
 
@@ -54,7 +70,7 @@ run: install
 # `test` runs the suite on PostgreSQL, then the tests marked `sqlite_crawl` (the crawl of every route,
 # the dashboard's figures, portable SQL) again on the embedded default, SQLite (`make run`), with an
 # in-memory test database and the geography of départements 13 and 83 only, then the browser tests.
-test: venv system-deps
+test: venv system-deps axe
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 		$(PY) -m pytest -n 2 --dist loadfile -m "not e2e" $(PYTEST_ARGS)
 	env -u REDIS_URL DATABASE_URL=sqlite:///var/test-sqlite.sqlite3 TEST_GEOGRAPHY_DEPARTEMENTS=13,83 \

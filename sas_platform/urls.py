@@ -35,7 +35,9 @@ urlpatterns = [
     re_path(r"^fhir/r4/.*$", fhir_not_found),  # an OperationOutcome, never an HTML page
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Swagger UI offline (sidecar assets). The split view serves its init script from a URL, so
-    # the strict CSP (script-src 'self') lets it run; only its small inline <style> needs a relaxation.
+    # the strict CSP (script-src 'self') lets it run. The page's own styles are in
+    # static/css/swagger-a11y.css (templates/drf_spectacular/swagger_ui.html, issue 15); the
+    # style-src relaxation stays for the styles Swagger UI's script writes.
     path(
         "api/docs/",
         csp_update({"style-src": ["'unsafe-inline'"]})(

@@ -48,6 +48,7 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
     figures = dashboard.dashboard_figures(territory_codes=codes, period=period, day=day)
     if request.GET.get("format") == "csv":
         return _csv(figures)
+    charts = figures.chart_data()
     return render(
         request,
         "regulation/dashboard.html",
@@ -55,7 +56,8 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
             "title": "Tableau de bord du SAS",
             "figures": figures,
             "rows": figures.rows(),
-            "charts": figures.chart_data(),
+            "charts": charts,
+            "chart_tables": chart_tables(charts),
             "territories": territories,
             "territory": wanted,
             "period": period,
@@ -64,6 +66,31 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
             "query": request.GET.urlencode(),
         },
     )
+
+
+# Each chart's data table (RGAA 1.1 / WCAG 1.1.1, issue 15): caption, header of the labels, of the values.
+CHART_TABLES = {
+    "hours": ("Appels par heure de la journée", "Heure", "Appels"),
+    "days": ("Appels par jour", "Jour", "Appels"),
+    "routing": ("Répartition AMU et médecine générale", "Orientation", "Appels"),
+    "orientations": ("Orientations par issue", "Issue", "Dossiers"),
+    "outcomes": ("Issues des rendez-vous", "Issue", "Rendez-vous"),
+    "surnumeraire": ("Demandes en surnuméraire par réponse", "Réponse", "Demandes"),
+}
+
+
+def chart_tables(charts: dict) -> dict:
+    """The figures each chart draws, as rows of a table shown under it: the same ``chart_data``."""
+    return {
+        key: {
+            "caption": caption,
+            "label_header": label_header,
+            "value_header": value_header,
+            "rows": list(zip(charts[key]["labels"], charts[key]["values"], strict=True)),
+        }
+        for key, (caption, label_header, value_header) in CHART_TABLES.items()
+        if key in charts
+    }
 
 
 def _csv(figures: dashboard.DashboardFigures) -> HttpResponse:

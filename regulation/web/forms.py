@@ -52,6 +52,8 @@ class PickupForm(DsfrBaseForm):
         label="Médecin traitant (si connu)", max_length=150, required=False
     )
     submission = forms.CharField(widget=forms.HiddenInput, required=False)
+    # The error summary's link for the hidden ``commune``: the visible autocomplete field.
+    error_anchors = {"commune": "commune-search"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -13,14 +13,16 @@ register = template.Library()
 
 
 def error_summary_entries(form) -> list[dict]:
-    """One entry per error, non-field errors first; ``anchor`` is the field's input (first radio)."""
+    """One entry per error, non-field errors first; ``anchor`` is the field's input (first radio), or
+    for a hidden field the control the form names in ``error_anchors`` (e.g. an autocomplete)."""
     if form is None or not form.is_bound or not form.errors:
         return []
     entries = [{"label": "", "message": str(e), "anchor": ""} for e in form.non_field_errors()]
+    anchors = getattr(form, "error_anchors", {})  # a hidden field shown by another control (id)
     for bound in form:
         if not bound.errors:
             continue
-        anchor = (
+        anchor = anchors.get(bound.name) or (
             "" if bound.is_hidden else (bound.id_for_label or (f"{bound.auto_id}_0" if bound.auto_id else ""))
         )
         for error in bound.errors:

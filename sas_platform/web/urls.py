@@ -16,5 +16,6 @@ urlpatterns = [
     path("mot-de-passe/modifie/", views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("", include("sas_platform.otp.urls")),
     path("", include("sas_platform.psc.urls")),
+    path("accessibilite/", views.accessibility_statement, name="accessibility"),
     path("communes/recherche/", views.commune_autocomplete, name="commune-autocomplete"),
 ]

@@ -140,3 +140,11 @@ def commune_autocomplete(request: HttpRequest) -> HttpResponse:
 
 def role_label(code: str) -> str:
     return Role(code).label
+
+
+@require_GET
+def accessibility_statement(request: HttpRequest) -> HttpResponse:
+    """The accessibility statement (déclaration d'accessibilité, RGAA 4.1, DSFR's model), public:
+    linked from every page's footer. Its figures are those of the audit of issue 15 and of the
+    axe-core check every browser journey runs (tests/e2e/a11y.py)."""
+    return render(request, "sas_platform/accessibility.html", {"title": "Déclaration d'accessibilité"})

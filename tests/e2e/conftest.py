@@ -13,6 +13,9 @@ from pathlib import Path
 import pytest
 
 from sas_platform.demo import DEMO_PASSWORD
+from tests.e2e.a11y import A11yChecker
+
+A11Y = pytest.StashKey[tuple]()
 
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
@@ -35,6 +38,34 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/e2e/" in str(item.fspath):
             item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture
+def context(context, request):
+    """pytest-playwright's browser context, with the accessibility check of every document its
+    pages load (``tests/e2e/a11y.py``): each journey inherits it, and fails on any violation."""
+    checker = A11yChecker()
+    checker.attach(context)
+    request.node.stash[A11Y] = (checker, context)
+    return context
+
+
+@pytest.fixture
+def a11y(request, context) -> A11yChecker:
+    """The test's accessibility checker: ``a11y.check(page)`` checks the page at a given moment."""
+    return request.node.stash[A11Y][0]
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """After the test body: check the documents still open, then fail on any violation found."""
+    result = yield
+    if A11Y in item.stash:
+        checker, context = item.stash[A11Y]
+        checker.finish(context)
+        item.add_report_section("call", "accessibilité", checker.summary())
+        checker.assert_clean()
+    return result
 
 
 @pytest.fixture(scope="session")
@@ -99,9 +130,16 @@ def login(live_server):
         page.get_by_label("Mot de passe").fill(password)
         page.get_by_role("button", name="Se connecter").click()
         page.wait_for_load_state("networkidle")
-        return second_factor(page, email)
+        a11y_wait(page)  # the landing page (or the second factor's), checked before going on
+        return a11y_wait(second_factor(page, email))
 
     return _login
+
+
+def a11y_wait(page):
+    """Let the accessibility check of the current document finish (``tests/e2e/a11y.py``)."""
+    page.evaluate("() => window.__a11y && window.__a11y.ensure()")
+    return page
 
 
 def second_factor(page, email: str):
@@ -112,6 +150,7 @@ def second_factor(page, email: str):
     if "/double-facteur/activer/" in page.url:
         page.get_by_label("Code à usage unique").fill(code_for(email, confirmed=False))
         page.get_by_role("button", name="Activer").click()
+        a11y_wait(page)  # the recovery codes page
         page.get_by_role("link", name="Continuer").click()
         page.wait_for_load_state("networkidle")
     elif "/double-facteur/verifier/" in page.url:

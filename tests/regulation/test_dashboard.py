@@ -250,3 +250,35 @@ def test_platform_admin_sees_every_territory(client, make_user, world):
     client.force_login(make_user(Role.ADMIN_PLATEFORME, territories=[]))
     response = client.get(reverse("regulation-dashboard"), {"date": "2026-03-10"})
     assert response.status_code == 200 and response.context["figures"].calls == 6
+
+
+def test_each_chart_has_its_figures_as_a_table(client, make_user, world):
+    """Issue 15 (RGAA 1.1): the same figures as the charts, as text, from the same ``chart_data``."""
+    from regulation.web.dashboard import CHART_TABLES, chart_tables
+
+    client.force_login(make_user(Role.ADMIN_SAS))
+    response = client.get(reverse("regulation-dashboard"), {"periode": "jour", "date": "2026-03-10"})
+    charts = response.context["charts"]
+    tables = response.context["chart_tables"]
+    assert tables == chart_tables(charts)
+    assert set(tables) == set(CHART_TABLES) & set(charts)
+    for key, table in tables.items():
+        assert [label for label, _ in table["rows"]] == charts[key]["labels"]
+        assert [value for _, value in table["rows"]] == charts[key]["values"]
+    content = response.content.decode()
+    assert content.count('data-testid="chart-data"') == content.count("<canvas")
+    hours = tables["hours"]["rows"]
+    assert len(hours) == 24 and sum(n for _, n in hours) == response.context["figures"].calls
+    assert "<caption>Appels par heure de la journée</caption>" in content
+
+
+def test_chart_tables_boundaries():
+    from regulation.web.dashboard import chart_tables
+
+    assert chart_tables({}) == {}
+    tables = chart_tables(
+        {"routing": {"labels": ["AMU"], "values": [0]}, "unknown": {"labels": [], "values": []}}
+    )
+    assert list(tables) == ["routing"] and tables["routing"]["rows"] == [("AMU", 0)]
+    with pytest.raises(ValueError):  # labels and values of different lengths: never a silent truncation
+        chart_tables({"hours": {"labels": ["0 h"], "values": []}})

@@ -15,6 +15,7 @@ from cpts.enums import StructureKind
 from cpts.models import Structure
 from sas_platform.api.apis import ErrorSerializer
 from sas_platform.api.pagination import PageNumberPagination, paginated
+from sas_platform.api.params import choice_param
 
 
 class StructureListApi(APIView):
@@ -44,9 +45,10 @@ class StructureListApi(APIView):
         operation_id="structures_list",
     )
     def get(self, request):
+        kind = choice_param(request, "kind", StructureKind.values)
         qs = selectors.structures_for_user(user=request.user).order_by("name")
-        if request.query_params.get("kind"):
-            qs = qs.filter(kind=request.query_params["kind"])
+        if kind:
+            qs = qs.filter(kind=kind)
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(self.OutputSerializer(page, many=True).data)

@@ -15,7 +15,8 @@ from regulation.enums import (
 )
 from regulation.models import SurnumeraireRequest
 from sas_platform.api.apis import ErrorSerializer
-from sas_platform.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
+from sas_platform.api.params import choice_param, int_param
+from sas_platform.exceptions import NotFoundError, PermissionDeniedError
 
 
 class SurnumeraireRequestOutputSerializer(serializers.Serializer):
@@ -56,8 +57,8 @@ class SurnumeraireRequestCreateApi(APIView):
             )
         rows = selectors.surnumeraire_requests_for_user(
             user=request.user,
-            dossier_id=_int_param(request.query_params.get("dossier")),
-            status=request.query_params.get("status") or None,
+            dossier_id=int_param(request, "dossier"),
+            status=choice_param(request, "status", RequestStatus.values),
         )
         return Response(SurnumeraireRequestOutputSerializer(rows, many=True).data)
 
@@ -144,11 +145,3 @@ class SurnumeraireRequestAnswerApi(APIView):
             request_id=target.pk, actor=request.user, **serializer.validated_data
         )
         return Response(SurnumeraireRequestOutputSerializer(answered).data)
-
-
-def _int_param(value: str | None) -> int | None:
-    if value in (None, ""):
-        return None
-    if not str(value).isdigit():
-        raise ApplicationError("Identifiant invalide.", code="invalid")
-    return int(value)

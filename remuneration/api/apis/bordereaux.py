@@ -14,6 +14,7 @@ from remuneration.exports import export_for_download
 from remuneration.permissions import can_compute_bordereau, can_view_remuneration
 from sas_platform.api.apis import ErrorSerializer
 from sas_platform.api.pagination import PageNumberPagination
+from sas_platform.api.params import choice_param
 from sas_platform.exceptions import NotFoundError, PermissionDeniedError
 
 
@@ -107,7 +108,9 @@ class BordereauListComputeApi(APIView):
             raise PermissionDeniedError("Réservé aux agents CPAM et ARS et aux administrateurs.")
         qs = selectors.bordereaux_for_user(
             user=request.user,
-            **{k: request.query_params.get(k) for k in ("kind", "period", "territory", "status")},
+            kind=choice_param(request, "kind", BordereauKind.values),
+            status=choice_param(request, "status", BordereauStatus.values),
+            **{k: request.query_params.get(k) for k in ("period", "territory")},
         )
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(qs, request, view=self)

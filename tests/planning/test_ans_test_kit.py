@@ -360,12 +360,15 @@ def test_national_platform_request_byte_for_byte_gets_the_demo_slots(proxy, pki,
         "Accept-Encoding: gzip;q=1.0,deflate;q=0.6,identity;q=0.3\r\n"
         "Connection: close\r\n\r\n"
     ).encode()
-    with socket.create_connection(("127.0.0.1", proxy.mtls_port)) as raw:
-        with tls_context(pki, "valid").wrap_socket(raw, server_hostname="127.0.0.1") as tls:
-            tls.sendall(request)
-            answer = b""
-            while chunk := tls.recv(65536):
-                answer += chunk
+    context = tls_context(pki, "valid")
+    with (
+        socket.create_connection(("127.0.0.1", proxy.mtls_port)) as raw,
+        context.wrap_socket(raw, server_hostname="127.0.0.1") as tls,
+    ):
+        tls.sendall(request)
+        answer = b""
+        while chunk := tls.recv(65536):
+            answer += chunk
     head, _, body = answer.partition(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 200"), head
     assert b"application/fhir+json" in head

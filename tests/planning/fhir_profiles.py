@@ -102,6 +102,14 @@ def profile_violations(resource: dict, url: str) -> list[str]:
     return problems
 
 
+def valid_bundle(bundle: dict) -> None:
+    """Base FHIR (``fhir.resources`` R4B) and the guide's profiles (:func:`bundle_violations`)."""
+    from fhir.resources.R4B.bundle import Bundle
+
+    Bundle.model_validate(bundle)
+    assert bundle_violations(bundle) == []
+
+
 def bundle_violations(bundle: dict) -> list[str]:
     """The Bundle and every resource in it (and contained) against the profiles they claim."""
     problems = []

@@ -37,8 +37,8 @@ PARIS = ZoneInfo("Europe/Paris")
 
 def fhir_instant(moment: datetime) -> str:
     """``YYYY-MM-DDThh:mm:ss.SSS+hh:mm`` in Paris local time with its offset, as the guide's
-    FrSlotAgregateur wants (a SHALL): milliseconds, never microseconds (a block split into N
-    patients may give a start with microseconds: they are truncated)."""
+    FrSlotAgregateur wants (a SHALL; DOMAIN.md §3.3): milliseconds, never microseconds (a block
+    split into N patients may give a start with microseconds: they are truncated)."""
     local = moment.astimezone(PARIS)
     offset = local.strftime("%z")
     return f"{local:%Y-%m-%dT%H:%M:%S}.{local.microsecond // 1000:03d}{offset[:3]}:{offset[3:]}"
@@ -52,8 +52,9 @@ def place_identifier_system(base_url: str) -> str:
 
 
 def structure_identifier(place) -> str:
-    """IDNST of the practice's structure: ``1`` + FINESS, else ``3`` + SIRET, else ``4`` + RPPS-rang
-    (the liberal cabinet), else empty (the guide's PractitionerRole ``organization.identifier``)."""
+    """IDNST of the practice's structure (DOMAIN.md §3.3, identifier prefixes): ``1`` + FINESS, else
+    ``3`` + SIRET, else ``4`` + RPPS-rang (the liberal cabinet), else empty (the guide's
+    PractitionerRole ``organization.identifier``)."""
     if place is None:
         return ""
     for prefix, value in (("1", place.finess), ("3", place.siret), ("4", place.rpps_rang)):

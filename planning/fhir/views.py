@@ -294,6 +294,6 @@ def slot_search(request: HttpRequest) -> JsonResponse:
 
 def _booking_url(request: HttpRequest, slot) -> str:
     """The slot's booking page on the platform, with a query string so that the ``&origin=sas`` the
-    national platform appends (guide, SSO flow) stays a valid URL; the page shows that the
+    national platform appends (guide, SSO flow; DOMAIN.md §3.3) stays a valid URL; the page shows that the
     regulator came from the SAS platform, after the platform's sign-in (issue 14 point 7)."""
     return request.build_absolute_uri(f"{reverse('planning-slot', args=[slot.pk])}?{BOOKING_QUERY}")

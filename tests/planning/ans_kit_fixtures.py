@@ -38,6 +38,20 @@ def kit_proxy(live_server, kit_pki, tmp_path_factory):
         yield nginx
 
 
+@pytest.fixture(scope="module")
+def kit_geography_after_module(django_db_blocker):
+    """After the module's last test: the live server's flush comes after the conftest's restore
+    (pytest-django's ``_live_server_helper`` sets ``transactional_db`` up first), so the tests that
+    follow in this process would find no geography; put it back once the last flush is done."""
+    yield
+    from sas_platform.models import Region
+    from tests.conftest import _geography_restore
+
+    with django_db_blocker.unblock():
+        if not Region.objects.exists():
+            _geography_restore()
+
+
 @pytest.fixture
 def kit_geography(transactional_db):
     """The live server's flush (``transactional_db`` set up by pytest-django's own autouse fixture,

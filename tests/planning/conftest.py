@@ -11,6 +11,7 @@ from django.core.cache import cache
 
 from tests.planning.ans_kit_fixtures import (  # noqa: F401  (fixtures of the ANS test kit modules)
     kit_geography,
+    kit_geography_after_module,
     kit_national_platform,
     kit_pki,
     kit_proxy,

@@ -29,7 +29,9 @@ from tests.planning.ans_kit_fixtures import MULTI, SOLO, THIRD
 from tests.planning.fhir_profiles import valid_bundle
 from tests.planning.nginx_mtls import tls_context
 
-pytestmark = pytest.mark.usefixtures("transactional_db", "kit_geography", "kit_trust_the_proxy")
+pytestmark = pytest.mark.usefixtures(
+    "kit_geography_after_module", "transactional_db", "kit_geography", "kit_trust_the_proxy"
+)
 
 
 def test_capability_statement_group(kit_proxy, kit_pki, live_server, kit_national_platform):

@@ -21,7 +21,9 @@ from tests.planning.ans_kit_fixtures import NO_NGINX, SOLO
 from tests.planning.fhir_profiles import valid_bundle
 from tests.planning.nginx_mtls import tls_context
 
-pytestmark = pytest.mark.usefixtures("transactional_db", "kit_geography", "kit_trust_the_proxy")
+pytestmark = pytest.mark.usefixtures(
+    "kit_geography_after_module", "transactional_db", "kit_geography", "kit_trust_the_proxy"
+)
 
 
 # --- Transport: TLS versions, mutual TLS (the kit's ``tls`` and ``mtls_group``) ---------------------

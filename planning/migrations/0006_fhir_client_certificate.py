@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('planning', '0004_source_coverage'),
+        ('planning', '0005_regulator_accounts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

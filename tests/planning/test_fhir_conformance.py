@@ -182,6 +182,15 @@ def test_booking_url_takes_origin_sas_through_the_login(client, slots, client_to
     assert page.status_code == 200 and "Arrivée depuis la plateforme SAS" in page.content.decode()
 
 
+def test_origin_sas_goes_straight_to_pro_sante_connect_when_enabled(client, slots, client_token, settings):
+    settings.PSC_ENABLED = True
+    target = f"/planning/creneaux/{slots[0].pk}/?canal=fhir&origin=sas"
+    to_psc = urlsplit(client.get(target)["Location"])
+    assert to_psc.path == "/psc/connexion/" and parse_qs(to_psc.query)["next"] == [target]
+    without_origin = urlsplit(client.get(f"/planning/creneaux/{slots[0].pk}/?canal=fhir")["Location"])
+    assert without_origin.path == "/connexion/"  # the login page (PSC button and password form)
+
+
 # --- Proxy headers and client certificates ------------------------------------------------------
 @pytest.fixture(scope="module")
 def pki(tmp_path_factory):

@@ -30,12 +30,18 @@ $(VENV)/.installed: pyproject.toml
 
 venv: $(VENV)/.installed
 
-# Browser tests drive Debian's Chromium; install it only where it is missing (never a download by Playwright).
+# Browser tests drive Debian's Chromium; the mutual TLS tests start Debian's nginx (issue 14). Install
+# them only where they are missing (never a download by Playwright).
 system-deps:
 	@if [ ! -x /usr/bin/chromium ]; then \
 		echo "Installation de Chromium (Debian) pour les tests navigateur..."; \
 		if [ "$$(id -u)" = "0" ]; then apt-get update -qq && apt-get install -y -qq chromium; \
 		else sudo apt-get update -qq && sudo apt-get install -y -qq chromium; fi; \
+	fi
+	@if [ ! -x /usr/sbin/nginx ]; then \
+		echo "Installation de nginx (Debian) pour les tests TLS mutuel..."; \
+		if [ "$$(id -u)" = "0" ]; then apt-get update -qq && apt-get install -y -qq nginx; \
+		else sudo apt-get update -qq && sudo apt-get install -y -qq nginx; fi; \
 	fi
 
 # axe-core (accessibility check of the browser tests) from the npm registry, pinned by

@@ -221,6 +221,8 @@ def seed_cpts_demo(rng: random.Random) -> dict:
                     latitude=round(commune.latitude + own.uniform(-0.008, 0.008), 5),
                     longitude=round(commune.longitude + own.uniform(-0.008, 0.008), 5),
                     phone=f"+3349{own.randrange(10**7):07d}",
+                    # A liberal cabinet's structure identifier (IDNST 4 + RPPS-rang, issue 14).
+                    rpps_rang=f"{rpps}001",
                     exercise_mode=ExerciseMode.LIBERAL,
                 ),
             )

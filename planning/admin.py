@@ -7,8 +7,16 @@ django-celery-beat periodic task ``planning-source-<id>`` (Periodic tasks in the
 from django import forms
 from django.contrib import admin
 
-from planning.models import AgendaSource, DeclaredAvailability, Slot, SourceCoverage, SourceRun
+from planning.models import (
+    AgendaSource,
+    DeclaredAvailability,
+    FhirClientCertificate,
+    Slot,
+    SourceCoverage,
+    SourceRun,
+)
 from planning.selectors import slot_last_seen_at
+from sas_platform.mtls import certificate_of_pem
 
 
 class AgendaSourceForm(forms.ModelForm):
@@ -160,6 +168,45 @@ class DeclaredAvailabilityAdmin(admin.ModelAdmin):
     )
     list_filter = ("kind", "is_active")
     raw_id_fields = ("professional", "place")
+
+
+class FhirClientCertificateForm(forms.ModelForm):
+    """The administrator pastes the client's PEM certificate; fingerprint, subject and serial are
+    read from it (issue 14: mutual TLS through the reverse proxy)."""
+
+    class Meta:
+        model = FhirClientCertificate
+        fields = ("name", "user", "source", "pem", "match_subject_serial", "is_active")
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("user")) == bool(data.get("source")):
+            raise forms.ValidationError(
+                "Rattachez le certificat soit à un compte consommateur, soit à une source."
+            )
+        try:
+            certificate = certificate_of_pem(data.get("pem") or "")
+        except ValueError as exc:
+            raise forms.ValidationError(
+                {"pem": "Certificat illisible : un certificat X.509 PEM est attendu."}
+            ) from exc
+        others = FhirClientCertificate.objects.filter(sha256=certificate.sha256).exclude(pk=self.instance.pk)
+        if others.exists():
+            raise forms.ValidationError({"pem": "Ce certificat est déjà enregistré."})
+        self.instance.sha256 = certificate.sha256
+        self.instance.subject = certificate.subject[:500]
+        self.instance.serial = certificate.serial
+        return data
+
+
+@admin.register(FhirClientCertificate)
+class FhirClientCertificateAdmin(admin.ModelAdmin):
+    form = FhirClientCertificateForm
+    list_display = ("name", "user", "source", "subject", "serial", "is_active", "last_used_at")
+    list_filter = ("is_active",)
+    search_fields = ("name", "subject", "sha256", "serial")
+    readonly_fields = ("sha256", "subject", "serial", "created_at", "last_used_at")
+    autocomplete_fields = ("user", "source")
 
 
 from planning import regulator_admin  # noqa: E402, F401  (INT_R02 accounts and exchanges)

@@ -363,6 +363,9 @@ class DeclaredAvailability(models.Model):
 WEEKDAYS_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 
 
+# Client certificates of mutual TLS (issue 14): in their own module, found here by Django.
+from planning.fhir.certificates import FhirClientCertificate  # noqa: E402, F401
+
 # Regulator accounts at the editors (INT_R02): in their own module, found here by Django.
 from planning.regulator_models import (  # noqa: E402, F401
     RegulatorAccount,

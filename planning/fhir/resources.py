@@ -14,8 +14,14 @@ Identifiers of the resources (FHIR ids, ``[A-Za-z0-9.-]{1,64}``):
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
 
 from planning.models import Slot
+from sas_platform.identifiers import normalize_phone
 
 PROFILE = "http://sas.fr/fhir/StructureDefinition/"
 SLOT_TYPE_SYSTEM = "https://mos.esante.gouv.fr/NOS/TRE_R314-TypeCreneau/FHIR/TRE-R314-TypeCreneau"
@@ -26,7 +32,6 @@ PRACTITIONER_SYSTEM = "urn:oid:1.2.250.1.71.4.2.1"
 STRUCTURE_SYSTEM = "urn:oid:1.2.250.1.71.4.2.2"
 V2_0203 = "http://interopsante.org/fhir/CodeSystem/fr-v2-0203"
 LOCATION_TYPE_SYSTEM = "http://interopsante.org/fhir/CodeSystem/fr-location-identifier-type"
-PLACE_SYSTEM = "https://sas-cpts.example/fhir/lieux-d-exercice"
 # CPTS slots (INT_R04, ``Bundle-ExampleBundleCPTS1.json``): the Slot names a HealthcareService of the
 # CPTS in a serviceType extension (category 604 of TRE_R66), which points to the CPTS Organization.
 IG_PROFILE = "https://interop.esante.gouv.fr/ig/fhir/sas/StructureDefinition/"
@@ -36,6 +41,45 @@ CATEGORY_SYSTEM = (
 )
 CPTS_CATEGORY = "604"
 FR_CORE_V2_0203 = "https://hl7.fr/ig/fhir/core/CodeSystem/fr-core-cs-v2-0203"
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def fhir_instant(moment: datetime) -> str:
+    """``YYYY-MM-DDThh:mm:ss.SSS+hh:mm`` in Paris local time with its offset, as the guide's
+    FrSlotAgregateur wants (a SHALL; DOMAIN.md §3.3): milliseconds, never microseconds (a block
+    split into N patients may give a start with microseconds: they are truncated)."""
+    local = moment.astimezone(PARIS)
+    offset = local.strftime("%z")
+    return f"{local:%Y-%m-%dT%H:%M:%S}.{local.microsecond // 1000:03d}{offset[:3]}:{offset[3:]}"
+
+
+def place_identifier_system(base_url: str) -> str:
+    """The system of the Location's internal identifier (``INTRN``): the guide's examples use the
+    editor's own OID; the platform names its places under its configured public URL
+    (``FHIR_PLACE_IDENTIFIER_SYSTEM``), by default under its FHIR base URL."""
+    return getattr(settings, "FHIR_PLACE_IDENTIFIER_SYSTEM", "") or f"{base_url}/lieux-d-exercice"
+
+
+def structure_identifier(place) -> str:
+    """IDNST of the practice's structure (DOMAIN.md §3.3, identifier prefixes): ``1`` + FINESS, else
+    ``3`` + SIRET, else ``4`` + RPPS-rang (the liberal cabinet), else empty (the guide's
+    PractitionerRole ``organization.identifier``)."""
+    if place is None:
+        return ""
+    for prefix, value in (("1", place.finess), ("3", place.siret), ("4", place.rpps_rang)):
+        if value and value.strip():
+            return f"{prefix}{value.strip()}"
+    return ""
+
+
+def _phone(place) -> str:
+    """The place's phone in E.164 (``+33…``, ``+262…``), or empty when absent or unreadable."""
+    if place is None or not place.phone:
+        return ""
+    try:
+        return normalize_phone(place.phone)
+    except ValidationError:
+        return ""
 
 
 def _schedule_id(slot: Slot) -> str:
@@ -113,8 +157,8 @@ def slot_resource(slot: Slot, *, booking_url: str) -> dict:
         },
         "schedule": {"reference": f"Schedule/{_schedule_id(slot)}"},
         "status": "free",
-        "start": slot.start.isoformat(),
-        "end": slot.end.isoformat(),
+        "start": fhir_instant(slot.start),
+        "end": fhir_instant(slot.end),
         "comment": booking_url,
     }
     for structure in _cpts_structures(slot):
@@ -172,9 +216,9 @@ def practitioner_resource(slot: Slot) -> dict:
     return resource
 
 
-def practitioner_role_resource(slot: Slot) -> dict:
+def practitioner_role_resource(slot: Slot, *, place_system: str) -> dict:
     """The practice of the professional at the slot's place, its Location contained (address line,
-    city, postal code) and its structure identifier (``1`` + FINESS or ``3`` + SIRET) when known."""
+    city, postal code), the place's phone and its structure identifier (:func:`structure_identifier`)."""
     place = slot.place
     address: dict = {}
     if place is not None:
@@ -194,7 +238,7 @@ def practitioner_role_resource(slot: Slot) -> dict:
         "identifier": [
             {
                 "type": {"coding": [{"system": LOCATION_TYPE_SYSTEM, "code": "INTRN"}]},
-                "system": PLACE_SYSTEM,
+                "system": place_system,
                 "value": str(slot.place_id or 0),
             }
         ],
@@ -209,11 +253,10 @@ def practitioner_role_resource(slot: Slot) -> dict:
         "practitioner": {"reference": f"Practitioner/{_practitioner_id(slot)}"},
         "location": [{"reference": "#lieu"}],
     }
-    structure_id = ""
-    if place is not None and place.finess:
-        structure_id = f"1{place.finess}"
-    elif place is not None and place.siret:
-        structure_id = f"3{place.siret}"
+    phone = _phone(place)
+    if phone:
+        resource["telecom"] = [{"system": "phone", "value": phone}]
+    structure_id = structure_identifier(place)
     if structure_id:
         resource["organization"] = {
             "identifier": {
@@ -242,6 +285,7 @@ def searchset_bundle(
     Schedule's actors (``include``), as in the guide's example."""
     entries: list[dict] = []
     included: set[str] = set()
+    place_system = place_identifier_system(base_url)
 
     def include(resource: dict) -> None:
         key = f"{resource['resourceType']}/{resource['id']}"
@@ -263,7 +307,7 @@ def searchset_bundle(
             include(schedule_resource(slot))
             if include_actors:
                 include(practitioner_resource(slot))
-                include(practitioner_role_resource(slot))
+                include(practitioner_role_resource(slot, place_system=place_system))
         if include_services:
             for structure in _cpts_structures(slot):
                 include(healthcare_service_resource(structure))

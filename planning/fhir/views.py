@@ -9,15 +9,26 @@ Query (``specifications_techniques-ps-recherche_creneaux.md``)::
         &schedule.actor:Practitioner.identifier=urn:oid:1.2.250.1.71.4.2.1|810101234567,...  (1 to 25)
         [&_count=100]
 
-Answer: a searchset Bundle (BundleAgregateur) with ``total``, a ``self`` link and a ``next`` link
-(keyset cursor ``_page``) while more slots follow. The CPTS includes of INT_R04
-(``Slot:service-type-reference``, ``HealthcareService:organization``) add, for CPTS vacation slots,
-the HealthcareService of the CPTS and its Organization (category 604). Errors are OperationOutcome resources: 400 for a bad or unknown parameter, 401
-without a valid token, 403 for a token whose user may not read the slots.
+Answer: a searchset Bundle (BundleAgregateur) with ``total``, a ``self`` link (the parameters
+used) and a ``next`` link (keyset cursor ``_page``) while more slots follow. The CPTS includes of
+INT_R04 (``Slot:service-type-reference``, ``HealthcareService:organization``) add, for CPTS
+vacation slots, the HealthcareService of the CPTS and its Organization (category 604). ``GET /fhir/r4/Slot/?…`` (the guide's form) works too.
 
-Authentication: ``Authorization: Bearer <key>`` (or ``Token <key>``) where ``<key>`` is the DRF
-token of an active user holding the permission ``planning.consume_fhir_slots`` (a machine user of the
-consumer: create it in the admin, give it that permission, then its token under "Jetons").
+Request handling (FHIR R4 §3.1.1.5 / §2.21): an unknown search parameter is ignored (and left out
+of the ``self`` link) unless the client sends ``Prefer: handling=strict`` (then 400). ``Accept``
+and ``_format`` may ask ``application/fhir+json``, ``application/json+fhir`` (the kit's, DSTU2
+style), ``application/json``, ``json``; XML or anything else only: 406. The answer is always
+``application/fhir+json``. Errors are OperationOutcome resources: 400 for a bad parameter, 401
+without credentials, 403 for a client that may not read the slots.
+
+Authentication (issue 14), in this order:
+
+- mutual TLS through the reverse proxy: a client certificate the proxy verified
+  (:mod:`sas_platform.mtls`) registered as a :class:`~planning.models.FhirClientCertificate` of a
+  consumer account (``python manage.py fhir_client_create NAME --certificate PEM``); a verified but
+  unregistered certificate gets 403 unless a valid token is sent too;
+- ``Authorization: Bearer <key>`` (or ``Token <key>``): the DRF token of an active user holding
+  ``planning.consume_fhir_slots`` (``fhir_client_create`` or ``grant_fhir_slot_access`` print it).
 """
 
 from __future__ import annotations
@@ -42,10 +53,20 @@ from planning.selectors.fhir import (
 )
 from sas_platform.fhir_http import fhir_methods
 from sas_platform.identifiers import national_id_split
+from sas_platform.mtls import verified_client_certificate
 
 FHIR_JSON = "application/fhir+json"
 MAX_WINDOW = timedelta(days=31)
 KNOWN = {"start", "status", IDENTIFIER_PARAM, "_include", "_include:iterate", "_count", "_page", "_format"}
+JSON_FORMATS = {
+    "application/fhir+json",
+    "application/json+fhir",
+    "application/json",
+    "json",
+    "*/*",
+    "application/*",
+}
+BOOKING_QUERY = "canal=fhir"  # so that the national platform's ``&origin=sas`` appends cleanly
 
 
 class _BadRequest(Exception):
@@ -180,23 +201,69 @@ def _includes(request: HttpRequest) -> tuple[bool, bool]:
     return schedule, schedule and "Schedule:actor" in (*plain, *iterate)
 
 
-@fhir_methods("GET")
-def slot_search(request: HttpRequest) -> JsonResponse:
-    user = selectors.fhir_consumer_authenticate(token=_token(request))
+def _consumer(request: HttpRequest) -> tuple[object | None, JsonResponse | None]:
+    """The consumer account behind the client certificate or the token, or the error answer."""
+    certificate = verified_client_certificate(request)
+    registered = selectors.fhir_client_certificate_find(certificate)
+    user = registered.user if registered is not None and registered.user_id else None
     if user is None:
-        return _answer(
-            operation_outcome("Consommateur non authentifié : jeton absent ou inconnu.", "security"), 401
+        user = selectors.fhir_consumer_authenticate(token=_token(request))
+    if user is None and certificate is not None:
+        return None, _answer(
+            operation_outcome(
+                "Certificat client vérifié mais non enregistré pour la lecture des créneaux "
+                f"(sujet {certificate.subject}).",
+                "forbidden",
+            ),
+            403,
+        )
+    if user is None or not user.is_active:
+        return None, _answer(
+            operation_outcome(
+                "Consommateur non authentifié : certificat client ou jeton absent ou inconnu.", "security"
+            ),
+            401,
         )
     if not permissions.can_consume_fhir_slots(user):
-        return _answer(
+        return None, _answer(
             operation_outcome(
                 "Ce compte n'a pas le droit de lire les créneaux (planning.consume_fhir_slots).", "forbidden"
             ),
             403,
         )
+    return user, None
+
+
+def _media_types(value: str) -> set[str]:
+    return {part.split(";")[0].strip().lower() for part in value.split(",") if part.strip()}
+
+
+def _format_acceptable(request: HttpRequest) -> bool:
+    """``_format`` wins over ``Accept``; JSON in any of its FHIR spellings (or no preference) is fine."""
+    formats = request.GET.getlist("_format")
+    if formats:
+        return formats[-1].strip().replace(" ", "+").lower() in JSON_FORMATS
+    accept = _media_types(request.headers.get("Accept", ""))
+    return not accept or bool(accept & JSON_FORMATS)
+
+
+def _strict(request: HttpRequest) -> bool:
+    prefer = request.headers.get("Prefer", "")
+    return any(part.strip().lower() == "handling=strict" for part in prefer.split(","))
+
+
+@fhir_methods("GET")
+def slot_search(request: HttpRequest) -> JsonResponse:
+    _user, refusal = _consumer(request)
+    if refusal is not None:
+        return refusal
+    if not _format_acceptable(request):
+        return _answer(
+            operation_outcome("Seul le format JSON (application/fhir+json) est servi.", "not-supported"), 406
+        )
     try:
         unknown = sorted(set(request.GET) - KNOWN)
-        if unknown:
+        if unknown and _strict(request):
             raise _BadRequest(f"Paramètre non pris en charge : {', '.join(unknown)}.", "not-supported")
         statuses = {s.strip() for v in request.GET.getlist("status") for s in v.split(",") if s.strip()}
         if statuses - {"free"}:
@@ -215,17 +282,17 @@ def slot_search(request: HttpRequest) -> JsonResponse:
     )
     page, more = rows[:count], len(rows) > count
     base = request.build_absolute_uri(reverse("fhir-slot-search")).removesuffix("/Slot")
-    params = [(key, value) for key, values in request.GET.lists() if key != "_page" for value in values]
+    used = [(key, value) for key, values in request.GET.lists() if key in KNOWN for value in values]
     next_url = None
     if more:
         last = page[-1]
         cursor = f"{last.start.isoformat()}_{last.pk}"
-        next_url = f"{base}/Slot?{urlencode([*params, ('_page', cursor)])}"
+        next_url = f"{base}/Slot?{urlencode([*(p for p in used if p[0] != '_page'), ('_page', cursor)])}"
     bundle = searchset_bundle(
         page,
         base_url=base,
-        booking_url_of=lambda slot: request.build_absolute_uri(reverse("planning-slot", args=[slot.pk])),
-        self_url=request.build_absolute_uri(),
+        booking_url_of=lambda slot: _booking_url(request, slot),
+        self_url=f"{base}/Slot?{urlencode(used)}" if used else f"{base}/Slot",
         next_url=next_url,
         total=total,
         include_schedule=include_schedule,
@@ -234,3 +301,10 @@ def slot_search(request: HttpRequest) -> JsonResponse:
         include_organizations=include_organizations,
     )
     return _answer(bundle)
+
+
+def _booking_url(request: HttpRequest, slot) -> str:
+    """The slot's booking page on the platform, with a query string so that the ``&origin=sas`` the
+    national platform appends (guide, SSO flow; DOMAIN.md §3.3) stays a valid URL; the page shows that the
+    regulator came from the SAS platform, after the platform's sign-in (issue 14 point 7)."""
+    return request.build_absolute_uri(f"{reverse('planning-slot', args=[slot.pk])}?{BOOKING_QUERY}")

@@ -35,6 +35,7 @@ from planning.selectors.declared import (
     week_bounds,
 )
 from planning.selectors.fhir import (
+    fhir_client_certificate_find,
     fhir_consumer_authenticate,
     owned_slots_for_fhir,
 )
@@ -98,6 +99,7 @@ __all__ = [
     "declared_hours_by_professional",
     "declared_hours_per_week",
     "excluded_source_ids",
+    "fhir_client_certificate_find",
     "fhir_consumer_authenticate",
     "interfaced_rpps",
     "meets_two_hours_rule",

@@ -70,3 +70,22 @@ def owned_slots_for_fhir(
         qs.select_related("professional", "place", "place__commune").order_by("start", "pk")[: count + 1]
     )
     return page, total
+
+
+def fhir_client_certificate_find(certificate):
+    """The active :class:`~planning.models.FhirClientCertificate` of a certificate the TLS proxy
+    verified (:class:`sas_platform.mtls.ClientCertificate`): by SHA-256 fingerprint, else by subject
+    + serial where allowed; None for an unregistered certificate (issue 14)."""
+    from planning.models import FhirClientCertificate
+
+    if certificate is None:
+        return None
+    active = FhirClientCertificate.objects.filter(is_active=True).select_related("user", "source")
+    found = active.filter(sha256=certificate.sha256).first()
+    if found is None:
+        found = active.filter(
+            match_subject_serial=True, subject=certificate.subject, serial=certificate.serial
+        ).first()
+    if found is not None:
+        FhirClientCertificate.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
+    return found

@@ -31,7 +31,11 @@ from planning.services.declared import (
     declared_availability_update,
     declared_slots_generate,
 )
-from planning.services.fhir_access import fhir_consumer_grant
+from planning.services.fhir_access import (
+    fhir_client_certificate_register,
+    fhir_client_create,
+    fhir_consumer_grant,
+)
 from planning.services.ingest import slots_ingest
 from planning.services.regulators import (
     RegulatorSyncRetry,
@@ -67,6 +71,8 @@ __all__ = [
     "declared_availability_remove",
     "declared_availability_update",
     "declared_slots_generate",
+    "fhir_client_certificate_register",
+    "fhir_client_create",
     "fhir_consumer_grant",
     "planning_purge",
     "regulator_account_sync",

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -157,11 +161,21 @@ def availability_remove(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("planning-availability")
 
 
-@login_required
+def _sign_in_first(request: HttpRequest) -> HttpResponse:
+    """A regulator arriving from the national SAS platform (``origin=sas`` appended to the Slot's
+    ``comment``, the guide's SSO flow, DOMAIN.md §3.3) goes straight to Pro Santé Connect when it is
+    enabled; anyone else to the login page. Both come back to this page, ``origin`` kept (issue 14)."""
+    if request.GET.get("origin") == "sas" and settings.PSC_ENABLED:
+        return redirect(f"{reverse('psc-start')}?{urlencode({'next': request.get_full_path()})}")
+    return redirect_to_login(request.get_full_path())
+
+
 @require_GET
 def owned_slot(request: HttpRequest, pk: int) -> HttpResponse:
     """The booking page of a slot the platform owns (the ``comment`` of its FHIR Slot): what it is,
     whether it is still free, and how the regulation desk books it (from the patient's dossier)."""
+    if not request.user.is_authenticated:
+        return _sign_in_first(request)
     slot = get_object_or_404(
         Slot.objects.select_related("professional", "place", "place__commune"), pk=pk, source__isnull=True
     )

@@ -51,7 +51,7 @@ def capability_statement(base_url: str) -> dict:
         "software": {"name": settings.PLATFORM_NAME, "version": SOFTWARE_VERSION},
         "implementation": {"description": "Serveur FHIR R4 de la plateforme SAS & CPTS", "url": base_url},
         "fhirVersion": FHIR_VERSION,
-        "format": [FHIR_JSON, "json"],
+        "format": [FHIR_JSON, "application/json+fhir", "json"],
         "rest": [
             {
                 "mode": "server",
@@ -59,9 +59,23 @@ def capability_statement(base_url: str) -> dict:
                 "retour des rendez-vous des éditeurs (INT_R03).",
                 "security": {
                     "cors": False,
-                    "description": "Authorization: Bearer <jeton> (ou Token <jeton>). Slot : jeton d'un "
-                    "utilisateur ayant la permission planning.consume_fhir_slots ; Appointment : jeton de retour de "
-                    "la source d'agenda de l'éditeur.",
+                    "service": [
+                        {
+                            "coding": [
+                                {
+                                    "system": "http://terminology.hl7.org/CodeSystem/restful-security-service",
+                                    "code": "Certificates",
+                                }
+                            ],
+                            "text": "TLS mutuel (certificats IGC-Santé), ou jeton Bearer",
+                        }
+                    ],
+                    "description": "TLS 1.2 ou plus. TLS mutuel : le certificat client (IGC-Santé) vérifié par "
+                    "le proxy doit être enregistré par un administrateur (fhir_client_create --certificate) "
+                    "pour un compte consommateur (Slot) ou une source d'agenda (Appointment). Sinon "
+                    "Authorization: Bearer <jeton> (ou Token <jeton>). Slot : jeton d'un utilisateur ayant "
+                    "la permission planning.consume_fhir_slots ; Appointment : jeton de retour de la source d'agenda "
+                    "de l'éditeur.",
                 },
                 "resource": [
                     {

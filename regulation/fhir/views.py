@@ -3,7 +3,8 @@
 ``POST /fhir/r4/Appointment`` (201, or 200 when the identifier is already known: idempotent) and
 ``PUT /fhir/r4/Appointment?identifier=[system|]value`` (200; 201 when it creates). Errors: 400 for a
 malformed resource, 401 for an unknown editor, 422 for a rule of the desk; always an OperationOutcome.
-The editor authenticates with its source's feedback token (``Authorization: Bearer``).
+The editor authenticates with its source's feedback token (``Authorization: Bearer``), or with a
+client certificate verified by the TLS proxy and registered for its source (issue 14).
 """
 
 from __future__ import annotations
@@ -12,13 +13,14 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
 
-from planning.selectors import agenda_source_authenticate
+from planning.selectors import agenda_source_authenticate, fhir_client_certificate_find
 from regulation import services
 from regulation.exceptions import AppointmentNotMatched
 from regulation.fhir.validation import AppointmentInvalid, appointment_parse, operation_outcome
 from sas_platform.exceptions import ApplicationError
 from sas_platform.fhir_http import fhir_methods
 from sas_platform.jsonsafe import json_loads_bounded
+from sas_platform.mtls import verified_client_certificate
 
 FHIR_JSON = "application/fhir+json"
 
@@ -39,9 +41,17 @@ def _token(request: HttpRequest) -> str:
     return token.strip() if scheme.lower() == "bearer" else ""
 
 
+def _source(request: HttpRequest):
+    """The agenda source speaking: its registered client certificate (mTLS), else its token."""
+    registered = fhir_client_certificate_find(verified_client_certificate(request))
+    if registered is not None and registered.source_id and registered.source.is_active:
+        return registered.source
+    return agenda_source_authenticate(token=_token(request))
+
+
 @fhir_methods("POST", "PUT")
 def appointment(request: HttpRequest) -> JsonResponse:
-    source = agenda_source_authenticate(token=_token(request))
+    source = _source(request)
     if source is None:
         return _error(401, "Éditeur non authentifié : jeton de la source inconnu.", "security")
     try:
@@ -92,7 +102,7 @@ def appointment_read(request: HttpRequest, pk: int) -> JsonResponse:
     """Only what the editor itself sent: identifier and status (no patient data is held)."""
     from regulation.models import Booking
 
-    source = agenda_source_authenticate(token=_token(request))
+    source = _source(request)
     if source is None:
         return _error(401, "Éditeur non authentifié : jeton de la source inconnu.", "security")
     booking = Booking.objects.filter(pk=pk, source_id=source.pk).exclude(fhir_value="").first()

@@ -368,3 +368,11 @@ DEMO_EDITOR_TOKEN = read("DEMO_EDITOR_TOKEN", default="demo-editeur-sas13")
 # --- cpts: directory and CPTS (issue 3) ------------------------------------------------------
 # Size of the cpts demo (1.0: ~1,200 doctors and ~300 other professionals); browser tests use less.
 DEMO_SCALE = read("DEMO_SCALE", "float", default=1.0)
+
+# Mutual TLS through the reverse proxy (issue 14, sas_platform.mtls, README "Mutual TLS"): Django
+# trusts the proxy's X-SSL-Client-* headers only with this shared secret (nginx sends it as
+# X-Mtls-Proxy-Secret) or from these addresses. Both empty: the headers are ignored (tokens only).
+FHIR_MTLS_PROXY_SECRET = read("FHIR_MTLS_PROXY_SECRET", default="")
+FHIR_MTLS_TRUSTED_PROXIES = read("FHIR_MTLS_TRUSTED_PROXIES", "list", default=[])
+# System of the Location identifiers in the FHIR bundles (default: <FHIR base URL>/lieux-d-exercice).
+FHIR_PLACE_IDENTIFIER_SYSTEM = read("FHIR_PLACE_IDENTIFIER_SYSTEM", default="")

@@ -9,6 +9,16 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache
 
+from tests.planning.ans_kit_fixtures import (  # noqa: F401  (fixtures of the ANS test kit modules)
+    kit_geography,
+    kit_geography_after_module,
+    kit_national_platform,
+    kit_pki,
+    kit_proxy,
+    kit_search,
+    kit_trust_the_proxy,
+    kit_world,
+)
 from tests.planning.factories import professional_with_place
 
 IG_EXAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "sas-ig" / "examples"

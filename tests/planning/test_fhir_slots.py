@@ -113,7 +113,7 @@ def test_search_answers_a_valid_bundle_shaped_like_the_guides(client, world, con
     assert second["specialty"][0]["coding"][0]["code"] == "SM54"
     assert second["appointmentType"]["coding"][0]["code"] == "ROUTINE"
     assert second["status"] == "free"
-    assert second["comment"] == f"http://testserver/planning/creneaux/{world['owned'][1].pk}/"
+    assert second["comment"] == f"http://testserver/planning/creneaux/{world['owned'][1].pk}/?canal=fhir"
     assert slots[2]["serviceType"][0]["coding"][0]["code"] == "HH"
     resources = {e["resource"]["resourceType"]: e["resource"] for e in body["entry"]}
     practitioner = resources["Practitioner"]
@@ -182,7 +182,6 @@ def test_unprefixed_rpps_and_naive_paris_times_are_accepted(client, world, consu
         (lambda q: [*q, ("status", "busy")], "free"),
         (lambda q: [*q, ("_count", "0")], "_count"),
         (lambda q: [*q, ("_page", "n-importe-quoi")], "curseur"),
-        (lambda q: [*q, ("_sort", "start")], "Paramètre non pris en charge : _sort"),
         (lambda q: [*q, ("_include", "Slot:patient")], "_include=Slot:patient"),
         (
             lambda q: [(k, "http://autre|81" if k.startswith("schedule") else v) for k, v in q],
@@ -282,7 +281,9 @@ def test_our_connector_reads_our_own_endpoint(world, consumer):
         world["owned"][1].end,
     )
     assert (first.slot_types, first.modalities, first.specialty_codes) == (("SNP",), ("AMB", "VR"), ("SM54",))
-    assert first.booking_url == f"http://testserver{reverse('planning-slot', args=[world['owned'][1].pk])}"
+    assert first.booking_url == (
+        f"http://testserver{reverse('planning-slot', args=[world['owned'][1].pk])}?canal=fhir"
+    )
     assert (first.organization_id, first.postal_code) == ("1130000001", "13001")
 
     run = slots_ingest(source=source, run=SourceRun.objects.create(source=source), result=result, **window)

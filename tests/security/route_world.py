@@ -10,12 +10,19 @@ from django.utils import timezone
 from cpts.models import ImportRun, SasParticipation
 from planning.enums import SourceKind
 from planning.models import AgendaSource, DeclaredAvailability, SourceRun
+from planning.vacations import services as vacations
+from planning.vacations.ics import token_renew
+from planning.vacations.services.autofill import autofill_propose
 from regulation import services
 from regulation.enums import Decision, RequestChannel, Transition
+from remuneration.services import bordereau_compute
 from sas_platform.enums import Role
 from sas_platform.models import Commune
+from tests.cpts.factories import CoordinatorFactory, MembershipFactory
 from tests.factories import UserFactory
+from tests.planning.vacations.factories import make_planning, make_vacation
 from tests.regulation import factories
+from tests.remuneration.conftest import make_shift, paris
 
 TERRITORIAL_ROLES = (
     Role.ARM, Role.REGULATEUR, Role.OSNP, Role.ADMIN_SAS, Role.AGENT_ARS, Role.AGENT_CPAM,
@@ -76,5 +83,45 @@ def build_world(territory, other_territory) -> dict:
         "availability_web": availability_web.pk,
         "import_run": import_run.pk, "hold": booking.pk, "membership": 999_999,
     }  # fmt: skip
+    ids.update(_vacations(prof, coordinator))
+    ids.update(_remuneration(users))
     assert SasParticipation.objects.filter(pk=participation.pk).exists()
     return {"users": users, "ids": ids, "now": timezone.now()}
+
+
+def _vacations(prof, coordinator) -> dict:
+    """A vacation planning of a territory-13 CPTS (issue 11): coordinated by the world's
+    coordinator, the world's effecteur a member holding a vacation released to the pool, an open
+    vacation, an auto-fill proposal and the planning's ICS feed."""
+    setup = make_planning(members=1, coordinator=False)
+    CoordinatorFactory(user=coordinator, structure=setup["structure"])
+    MembershipFactory(professional=prof, structure=setup["structure"], start_date=dt.date(2020, 1, 1))
+    start = (timezone.localtime() + dt.timedelta(days=10)).replace(hour=14, minute=0, second=0, microsecond=0)
+    held = make_vacation(setup, start, assignee=prof)
+    free = make_vacation(setup, start + dt.timedelta(days=1))
+    transfer = vacations.transfer_create(
+        vacation_id=held.pk, kind="pool", from_professional_id=prof.pk, actor=prof.user
+    )
+    day = timezone.localdate()
+    proposal = autofill_propose(
+        planning=setup["planning"],
+        start=day,
+        end=day + dt.timedelta(days=20),
+        actor=coordinator,
+        time_limit=1,
+    )
+    token = token_renew(actor=coordinator, planning_id=setup["planning"].pk)
+    return {
+        "vacation_planning": setup["planning"].pk, "vacation": held.pk, "open_vacation": free.pk,
+        "transfer": transfer.pk, "proposal": proposal.pk, "ics_token": token.token,
+    }  # fmt: skip
+
+
+def _remuneration(users) -> dict:
+    """A draft bordereau of territory 13 (issue 12): the régulateur's October shift, computed by the
+    SAS administrator of 13; and the two URL words the bordereau routes take."""
+    make_shift(users["regulateur"], paris(2026, 10, 5, 8, 0), paris(2026, 10, 5, 14, 0))
+    result = bordereau_compute(
+        actor=users["admin_sas"], kind="regulators", territory_code="13", period="2026-10"
+    )
+    return {"bordereau": result.bordereau.pk, "csv": "csv", "valider": "valider"}

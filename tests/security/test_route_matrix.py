@@ -29,6 +29,9 @@ PUBLIC, ANY, NONE = "public", "any", "none"
 ARM, REG, OSNP, EFF, COORD = "arm", "regulateur", "osnp", "effecteur", "coordinateur_structure"
 CPAM, ARS, ASAS, APF = "agent_cpam", "agent_ars", "admin_sas", "admin_plateforme"
 DESK = {ARM, REG, OSNP}
+PAYERS = {CPAM, ARS, ASAS, APF}  # who sees the bordereaux of their territory (DOMAIN.md §7.5)
+PLAN_ADMIN = {COORD, APF}  # who administers a CPTS's vacation planning (issue 11)
+PLAN_VIEW = PLAN_ADMIN | {EFF}  # ... and its members
 
 
 @dataclass(frozen=True)
@@ -66,9 +69,13 @@ ROUTES: dict[str, Route] = {
     "psc/retour/": R(NONE),
     "communes/recherche/": R(ANY),
     "healthz/": R(PUBLIC),
+    "accessibilite/": R(PUBLIC),  # the accessibility statement (issue 15)
     # --- directory (cpts): the desk and administrators search it; everyone sees their own ------
     "annuaire/": R(DESK | {ASAS, APF}),
-    "annuaire/professionnels/<int:pk>/": R(DESK | {EFF, ASAS, APF}, territorial=True, pk="professional"),
+    # the professional is the effecteur, a member of the coordinator's CPTS (cpts.permissions)
+    "annuaire/professionnels/<int:pk>/": R(
+        DESK | {EFF, COORD, ASAS, APF}, territorial=True, pk="professional"
+    ),
     "annuaire/mes-structures/": R(ANY),  # the user's own structures (an empty state otherwise)
     "annuaire/structures/<int:pk>/": R(DESK | {COORD, ASAS, APF}, territorial=True, pk="structure"),
     "annuaire/structures/<int:pk>/membres/": R({COORD, ASAS, APF}, "POST", True, pk="structure"),
@@ -93,6 +100,54 @@ ROUTES: dict[str, Route] = {
     "planning/structures/<int:pk>/regle-2h/": R({COORD, ASAS, APF}, territorial=True, pk="structure"),
     "planning/disponibilites/": R({EFF}),
     "planning/disponibilites/<int:pk>/retirer/": R({EFF}, "POST", pk="availability_web"),
+    # --- vacation planning (issue 11): the structure's coordinators (and platform administrators)
+    # administer a planning; its members (effecteurs) see it and change their own vacations -----
+    "planning/vacations/": R({COORD, EFF, APF}),  # my plannings (refused to who has none)
+    "planning/vacations/<int:pk>/calendrier/": R(PLAN_VIEW, territorial=True, pk="vacation_planning"),
+    "planning/vacations/<int:pk>/generer/": R(PLAN_ADMIN, "POST", True, pk="vacation_planning"),
+    "planning/vacations/<int:pk>/parametrage/": R(PLAN_ADMIN, territorial=True, pk="vacation_planning"),
+    "planning/vacations/<int:pk>/publier/": R(PLAN_ADMIN, "POST", True, pk="vacation_planning"),
+    "planning/vacations/<int:pk>/remplissage/": R(PLAN_ADMIN, "POST", True, pk="vacation_planning"),
+    "planning/vacations/<int:pk>/non-pourvues/": R(PLAN_ADMIN, territorial=True, pk="vacation_planning"),
+    "planning/vacations/<int:pk>/demandes/": R(PLAN_ADMIN, territorial=True, pk="vacation_planning"),
+    "planning/vacations/<int:pk>/auto-attribution/": R(PLAN_ADMIN, "POST", True, pk="vacation_planning"),
+    "planning/vacations/<int:pk>/statistiques/": R(PLAN_ADMIN, territorial=True, pk="vacation_planning"),
+    "planning/vacations/propositions/<int:pk>/": R(PLAN_ADMIN, territorial=True, pk="proposal"),
+    "planning/vacations/vacation/<int:pk>/": R(PLAN_VIEW, territorial=True, pk="vacation"),
+    "planning/vacations/demandes/<int:pk>/valider/": R(PLAN_ADMIN, "POST", True, pk="transfer"),
+    "planning/vacations/mes-vacations/": R({EFF}),
+    "planning/vacations/pot-commun/": R({EFF}),
+    "planning/vacations/vacation/<int:pk>/prendre/": R({EFF}, "POST", True, pk="open_vacation"),
+    "planning/vacations/vacation/<int:pk>/changer/": R({EFF}, territorial=True, pk="vacation"),
+    "planning/vacations/vacation/<int:pk>/confirmer/": R(PLAN_VIEW, territorial=True, pk="vacation"),
+    "planning/vacations/demandes/<int:pk>/repondre/": R({EFF}, "POST", True, pk="transfer"),
+    # the ICS feed behind its secret token (the planning's: the effecteur's own is renewed by the
+    # route below): served to anyone who has the URL (calendar applications have no session), 404
+    # for an unknown or revoked token (tests/planning/vacations/test_notify_ics.py)
+    "planning/vacations/calendrier/<str:token>.ics": R(PUBLIC, token="ics_token"),
+    "planning/vacations/calendrier/lien/": R({EFF}, "POST"),  # my feed (a planning's: its admins)
+    # --- remuneration (issue 12, DOMAIN.md §7.5): bordereaux to the CPAM and ARS agents and the
+    # SAS administrators of the territory (platform administrators everywhere); « mes
+    # rémunérations » to effecteurs and régulateurs; the ACI envelope to coordinators and payers
+    "remuneration/": R(PAYERS),
+    "remuneration/bordereaux/<int:pk>/": R(PAYERS, territorial=True, pk="bordereau"),
+    # each step checks its own role in the service (a refusal is a message on the bordereau page)
+    "remuneration/bordereaux/<int:pk>/<str:action>/": R(
+        PAYERS, "POST", True, pk="bordereau", action="valider"
+    ),
+    "remuneration/bordereaux/<int:pk>/export.<str:fmt>": R(
+        PAYERS, territorial=True, pk="bordereau", fmt="csv"
+    ),
+    "remuneration/preparer/": R({ASAS, APF}),
+    "remuneration/preparer/progression/": R(
+        {ASAS, APF},
+        territorial=True,
+        example="remuneration/preparer/progression/?kind=regulators&territory=13",
+    ),
+    "remuneration/aci/": R({COORD, CPAM, ARS, ASAS, APF}),
+    "remuneration/aci/simulateur/": R({COORD, CPAM, ARS, ASAS, APF}, "POST"),
+    "remuneration/mes-remunerations/": R({EFF, REG}),
+    "remuneration/mes-remunerations/preuve.csv": R({EFF, REG}),
     # --- regulation desk: territory 13's desk only (DOMAIN.md §2) ------------------------------
     "regulation/": R(DESK),
     "regulation/file/lignes/": R(DESK),
@@ -132,7 +187,7 @@ ROUTES: dict[str, Route] = {
     "api/v1/auth/token/": R(PUBLIC, "POST"),
     "api/v1/communes/": R(ANY),
     "api/v1/professionals/": R(DESK | {ASAS, APF}),
-    "api/v1/professionals/<int:pk>/": R(DESK | {EFF, ASAS, APF}, territorial=True, pk="professional"),
+    "api/v1/professionals/<int:pk>/": R(DESK | {EFF, COORD, ASAS, APF}, territorial=True, pk="professional"),
     "api/v1/structures/": R(ANY),
     "api/v1/cpts/": R(ANY),
     "api/v1/cpts/<int:pk>/": R(DESK | {COORD, CPAM, ARS, ASAS, APF}, territorial=True, pk="structure"),
@@ -170,6 +225,31 @@ ROUTES: dict[str, Route] = {
     "api/v1/regulation/queue/": R(DESK),
     "api/v1/regulation/dossiers/<int:pk>/treating-doctor/": R({OSNP, REG}, "POST", True, pk="dossier"),
     "api/v1/regulation/dossiers/<int:pk>/bookings/": R(DESK, territorial=True, pk="dossier"),
+    "api/v1/planning/plannings/": R(ANY),  # my plannings (an empty list otherwise)
+    "api/v1/planning/plannings/<int:pk>/vacations/": R(PLAN_VIEW, territorial=True, pk="vacation_planning"),
+    "api/v1/planning/plannings/<int:pk>/statistics/": R(PLAN_ADMIN, territorial=True, pk="vacation_planning"),
+    "api/v1/planning/vacations/<int:pk>/assign/": R(PLAN_ADMIN, "POST", True, pk="open_vacation"),
+    "api/v1/planning/vacations/<int:pk>/claim/": R({EFF}, "POST", True, pk="open_vacation"),
+    "api/v1/planning/vacations/<int:pk>/release/": R({EFF}, "POST", True, pk="vacation"),
+    "api/v1/planning/vacations/<int:pk>/confirm/": R(PLAN_VIEW, "POST", True, pk="vacation"),
+    "api/v1/planning/transfer-requests/": R({EFF}, "POST"),
+    "api/v1/planning/transfer-requests/<int:pk>/accept/": R({EFF}, "POST", True, pk="transfer"),
+    "api/v1/planning/transfer-requests/<int:pk>/refuse/": R(PLAN_VIEW, "POST", True, pk="transfer"),
+    "api/v1/planning/transfer-requests/<int:pk>/approve/": R(PLAN_ADMIN, "POST", True, pk="transfer"),
+    "api/v1/planning/transfer-requests/<int:pk>/cancel/": R(PLAN_VIEW, "POST", True, pk="transfer"),
+    "api/v1/remuneration/bordereaux/": R(PAYERS),
+    "api/v1/remuneration/bordereaux/<int:pk>/": R(PAYERS, territorial=True, pk="bordereau"),
+    "api/v1/remuneration/bordereaux/<int:pk>/validate/": R({ARS}, "POST", True, pk="bordereau"),
+    "api/v1/remuneration/bordereaux/<int:pk>/send-back/": R({ARS}, "POST", True, pk="bordereau"),
+    "api/v1/remuneration/bordereaux/<int:pk>/lock/": R({CPAM}, "POST", True, pk="bordereau"),
+    "api/v1/remuneration/bordereaux/<int:pk>/mark-paid/": R({CPAM}, "POST", True, pk="bordereau"),
+    "api/v1/remuneration/bordereaux/<int:pk>/export.<str:fmt>": R(
+        PAYERS, territorial=True, pk="bordereau", fmt="csv"
+    ),
+    # the barèmes are public conventional amounts and the simulators compute from their input only
+    "api/v1/remuneration/baremes/": R(ANY),
+    "api/v1/remuneration/simulations/aci/": R(ANY),  # no parameters: a 400 for all
+    "api/v1/remuneration/simulations/indicator9/": R(ANY),
     "api/schema/": R(PUBLIC),
     "api/docs/": R(PUBLIC),
     "^api/.*$": R(NONE, example="api/v1/inconnu/"),  # a JSON 404 for anyone
@@ -219,7 +299,7 @@ def _path(route: str, spec: Route, ids: dict) -> str:
         return "/" + spec.example
     path = route
     for name, key in spec.params.items():
-        path = path.replace(f"<int:{name}>", str(ids[key]))
+        path = path.replace(f"<int:{name}>", str(ids[key])).replace(f"<str:{name}>", str(ids[key]))
     return "/" + path
 
 

@@ -266,11 +266,13 @@ def test_fhir_client_create_prints_one_json_line_last(tmp_path, pki):
     again = StringIO()
     call_command("fhir_client_create", "plateforme-nationale-sas", stdout=again)
     second = json.loads(again.getvalue().strip().splitlines()[-1])
+    # a second run rotates the machine token (fhir_consumer_grant, issue 13): the old one stops working
     assert second == {
         "client": "plateforme-nationale-sas",
-        "token": result["token"],
+        "token": second["token"],
         "certificate_sha256": None,
     }
+    assert second["token"] != result["token"]
     assert User.objects.filter(email__endswith="@clients-fhir.invalid").count() == 1
 
 

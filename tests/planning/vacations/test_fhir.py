@@ -28,7 +28,7 @@ SYSTEM = "urn:oid:1.2.250.1.71.4.2.1"
 def token(make_user):
     user = make_user(territories=())
     user.user_permissions.add(
-        Permission.objects.get(codename="view_slot", content_type__app_label="planning")
+        Permission.objects.get(codename="consume_fhir_slots", content_type__app_label="planning")
     )
     return Token.objects.create(user=user).key
 

@@ -13,6 +13,8 @@ from rest_framework.views import APIView
 from sas_platform.api.tokens import api_token_rotate
 from sas_platform.exceptions import ApplicationError
 from sas_platform.models import Commune, Departement
+from sas_platform.otp.policies import otp_required
+from sas_platform.otp.services import OtpError, has_confirmed_device, otp_verify
 from sas_platform.selectors import communes_search, territories_for_user
 
 
@@ -60,6 +62,13 @@ class TokenObtainApi(APIView):
     class InputSerializer(serializers.Serializer):
         email = serializers.EmailField()
         password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+        otp = serializers.CharField(
+            required=False,
+            allow_blank=True,
+            default="",
+            help_text="Code du second facteur (application d'authentification, ou code de secours) : "
+            "exigé des administrateurs et des agents CPAM et ARS.",
+        )
 
     class OutputSerializer(serializers.Serializer):
         token = serializers.CharField()
@@ -86,8 +95,33 @@ class TokenObtainApi(APIView):
             raise ApplicationError(
                 "Adresse électronique ou mot de passe incorrect.", code="invalid_credentials"
             )
+        _second_factor_check(user, serializer.validated_data["otp"])
         token = api_token_rotate(user=user)  # a new key each time (issue 13)
         return Response(self.OutputSerializer({"token": token.key}).data, status=status.HTTP_200_OK)
+
+
+def _second_factor_check(user, code: str) -> None:
+    """A token is a sign-in: the roles that must give a second factor on the site (administrators,
+    CPAM and ARS agents: they export personal data and pay, DOMAIN.md §8) give it here too, or the
+    token would bypass it (issue 13, two factors)."""
+    if not otp_required(user):
+        return
+    if not has_confirmed_device(user=user):
+        raise ApplicationError(
+            "Ce compte exige un second facteur : activez-le d'abord en vous connectant au site.",
+            code="otp_enrolment_required",
+        )
+    if not code.strip():
+        raise ApplicationError(
+            "Ce compte exige un second facteur : ajoutez le champ « otp » (code à 6 chiffres de "
+            "l'application d'authentification, ou un code de secours).",
+            code="otp_required",
+            extra={"fields": {"otp": ["Code du second facteur exigé."]}},
+        )
+    try:
+        otp_verify(user=user, token=code)
+    except OtpError as exc:
+        raise ApplicationError(str(exc), code="otp_invalid", extra={"fields": {"otp": [str(exc)]}}) from exc
 
 
 class CommuneSearchApi(APIView):

@@ -122,7 +122,7 @@ def test_session_authentication_works(client, make_user):
 # --- Token ----------------------------------------------------------------------------------
 @pytest.mark.django_db
 def test_token_obtain_then_token_auth(api_client, make_user):
-    user = make_user(Role.AGENT_CPAM, email="cpam13@exemple.fr")
+    user = make_user(Role.OSNP, email="cpam13@exemple.fr")
     response = api_client.post(
         "/api/v1/auth/token/", {"email": "CPAM13@exemple.fr", "password": DEFAULT_PASSWORD}, format="json"
     )
@@ -145,7 +145,7 @@ def test_token_obtain_then_token_auth(api_client, make_user):
 
 @pytest.mark.django_db
 def test_token_wrong_password_and_unknown_account_same_error(api_client, make_user):
-    make_user(Role.AGENT_CPAM, email="cpam13@exemple.fr")
+    make_user(Role.OSNP, email="cpam13@exemple.fr")
     for email in ("cpam13@exemple.fr", "personne@exemple.fr"):
         response = api_client.post("/api/v1/auth/token/", {"email": email, "password": "faux"}, format="json")
         assert response.status_code == 400

@@ -17,7 +17,7 @@ START = dt.datetime(2025, 3, 3, 8, 0, tzinfo=PARIS)
 
 @pytest.fixture
 def cpam(make_user):
-    return make_user(Role.AGENT_CPAM, email="cpam13@exemple.fr")
+    return make_user(Role.OSNP, email="cpam13@exemple.fr")  # a role without a second factor
 
 
 def _obtain(password=DEFAULT_PASSWORD) -> str:

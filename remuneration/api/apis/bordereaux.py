@@ -13,7 +13,7 @@ from remuneration.enums import BordereauKind, BordereauStatus, ExportFormat
 from remuneration.exports import export_for_download
 from remuneration.permissions import can_compute_bordereau, can_view_remuneration
 from sas_platform.api.apis import ErrorSerializer
-from sas_platform.api.pagination import PageNumberPagination
+from sas_platform.api.pagination import PageNumberPagination, paginated
 from sas_platform.api.params import choice_param
 from sas_platform.exceptions import NotFoundError, PermissionDeniedError
 
@@ -101,7 +101,7 @@ class BordereauListComputeApi(APIView):
             OpenApiParameter("territory", str),
             OpenApiParameter("status", str, enum=[s.value for s in BordereauStatus]),
         ],
-        responses={200: BordereauOutputSerializer(many=True), 403: ErrorSerializer},
+        responses={200: paginated(BordereauOutputSerializer, "PaginatedBordereauList"), 403: ErrorSerializer},
     )
     def get(self, request):
         if not can_view_remuneration(request.user):

@@ -19,6 +19,13 @@ PARIS = ZoneInfo("Europe/Paris")
 SD = "http://sas.fr/fhir/StructureDefinition/"
 SLOT, SCHEDULE = f"{SD}FrSlotAgregateur", f"{SD}FrScheduleAgregateur"
 PRACTITIONER, ROLE = f"{SD}FrPractitionerAgregateur", f"{SD}FrPractitionerRoleExerciceAgregateur"
+IG = "https://interop.esante.gouv.fr/ig/fhir/sas/StructureDefinition/"
+CPTS_SLOT, CPTS_SERVICE = f"{IG}sas-cpts-slot-aggregator", f"{IG}sas-cpts-healthcareservice-aggregator"
+CPTS_ORGANIZATION = f"{IG}sas-cpts-organization-aggregator"
+CATEGORY_SYSTEM = (
+    "https://mos.esante.gouv.fr/NOS/TRE_R66-CategorieEtablissement/FHIR/TRE-R66-CategorieEtablissement"
+)
+SERVICE_TYPE_EXTENSION = "http://hl7.org/fhir/5.0/StructureDefinition/extension-Slot.serviceType"
 RPPS_SYSTEM = "urn:oid:1.2.250.1.71.4.2.1"
 KIT_HEADERS = {
     "User-Agent": "Ruby FHIR Client",
@@ -42,11 +49,15 @@ def _component(text: str) -> str:
     return quote(text, safe="-._~!$'()*,;=:@/?")
 
 
-def kit_query(rpps: list[str], window: tuple[str, str], *, suffix: str = ".000+00:00") -> str:
-    """The query string the kit sends for these RPPS (``8`` + RPPS) over ``window``."""
+def kit_query(
+    rpps: list[str], window: tuple[str, str], *, suffix: str = ".000+00:00", cpts: bool = False
+) -> str:
+    """The query string the kit sends for these RPPS (``8`` + RPPS) over ``window``; ``cpts``: the
+    ig_launch_2 request (``build_slot_search_params`` and ``orga_optionnel_group_cpts``), which also
+    includes the HealthcareServices and their Organizations (its dates are ``.000``, no offset)."""
     params = {
-        "_include": ["Slot:schedule"],
-        "_include:iterate": ["Schedule:actor"],
+        "_include": ["Slot:schedule", *(["Slot:service-type-reference"] if cpts else [])],
+        "_include:iterate": ["Schedule:actor", *(["HealthcareService:organization"] if cpts else [])],
         "schedule.actor:Practitioner.identifier": [",".join(f"{RPPS_SYSTEM}|{r}" for r in rpps)],
         "start": [f"ge{window[0]}{suffix}", f"le{window[1]}{suffix}"],
         "status": ["free"],
@@ -69,7 +80,9 @@ def slot_search_setup(response, *, expect_slots: bool = True) -> dict:
     assert bundle["resourceType"] == "Bundle"
     if expect_slots:
         assert bundle.get("entry"), "Le Bundle est vide."
-        assert _resources(bundle, SLOT), "Aucun créneau (Slot) retourné dans le Bundle pour ce RPPS."
+        assert _resources(bundle, SLOT) or _resources(bundle, CPTS_SLOT), (
+            "Aucun créneau (Slot) retourné dans le Bundle pour ce RPPS."
+        )
     assert response.headers["content-type"].startswith("application/fhir+json")
     return bundle
 
@@ -195,3 +208,82 @@ def options_slot(bundle: dict, *, slot_types: set[str], consultation_types: set[
     } - {"604"}
     assert returned_types == slot_types
     assert returned_motifs == consultation_types
+
+
+# --- IG CPTS launch (``single_practitioner_multiple_cpts``, ``orga_optionnel_group_cpts``) ---------
+
+
+def _service_refs(slot: dict) -> list[str]:
+    return [
+        ext["valueReference"]["reference"]
+        for service_type in slot.get("serviceType", [])
+        for ext in service_type.get("extension", [])
+        if ext.get("url") == SERVICE_TYPE_EXTENSION and ext.get("valueReference", {}).get("reference")
+    ]
+
+
+def cpts_validate_healthcare_service_cardinality(bundle: dict) -> None:
+    """``cpts_validate_healthcare_service_cardinality``: at least two HealthcareServices."""
+    assert len(_resources(bundle, CPTS_SERVICE)) >= 2, "au moins deux HealthcareService attendus"
+
+
+def cpts_validate_organization_cardinality(bundle: dict) -> None:
+    """``cpts_validate_organization_cardinality``: at least two CPTS Organizations."""
+    assert len(_resources(bundle, CPTS_ORGANIZATION)) >= 2, "au moins deux Organization attendues"
+
+
+def cpts_validate_meta(bundle: dict) -> None:
+    """``cpts_validate_meta``: the distinct meta.security codes of the CPTS slots are all ``CPTS``
+    (the kit's loop over ``.distinct()``; an empty list passes there, not here: slots are required)."""
+    codes = {s["code"] for slot in _resources(bundle, CPTS_SLOT) for s in slot["meta"].get("security", [])}
+    assert codes == {"CPTS"}, codes
+
+
+def cpts_validate_service_type(bundle: dict) -> None:
+    """``cpts_validate_service_type``: a serviceType coding (TRE_R66, 604) on the CPTS slots."""
+    codings = [
+        c
+        for slot in _resources(bundle, CPTS_SLOT)
+        for t in slot.get("serviceType", [])
+        for c in t.get("coding", [])
+    ]
+    assert any(c.get("system") == CATEGORY_SYSTEM and c.get("code") == "604" for c in codings), codings
+
+
+def cpts_validate_service_type_healthcare_service_ref(bundle: dict) -> None:
+    """``cpts_validate_service_type_healthcare_service_ref``: a serviceType extension (R5
+    Slot.serviceType) references a HealthcareService of the Bundle."""
+    services = {f"HealthcareService/{s['id']}" for s in _resources(bundle, CPTS_SERVICE)}
+    refs = [r for slot in _resources(bundle, CPTS_SLOT) for r in _service_refs(slot)]
+    assert services and any(r in services for r in refs), (refs, services)
+
+
+def cpts_validate_service_type_multiple_healthcare_service_ref(bundle: dict) -> None:
+    """``cpts_validate_service_type_multiple_healthcare_service_ref``: one CPTS slot references two
+    distinct HealthcareServices of the Bundle (one slot shared by two CPTS)."""
+    services = {f"HealthcareService/{s['id']}" for s in _resources(bundle, CPTS_SERVICE)}
+    assert any(
+        len(set(refs)) >= 2 and set(refs) <= services
+        for refs in (_service_refs(slot) for slot in _resources(bundle, CPTS_SLOT))
+    )
+
+
+def cpts_validate_healthcare_service_organization_ref(bundle: dict) -> None:
+    """``cpts_validate_healthcare_service_organization_ref``: every HealthcareService's providedBy
+    is an Organization of the Bundle, and at least two distinct ones are referenced."""
+    organizations = {f"Organization/{o['id']}" for o in _resources(bundle, CPTS_ORGANIZATION)}
+    refs = [s.get("providedBy", {}).get("reference") for s in _resources(bundle, CPTS_SERVICE)]
+    assert refs and all(r in organizations for r in refs), (refs, organizations)
+    assert len(set(refs)) >= 2, refs
+
+
+def orga_optionnel_cpts(bundle: dict) -> None:
+    """``orga_optionnel_group_cpts``: the CPTS's name and phone. The kit asserts ``!= nil`` on a
+    FHIRPath result (always true); the rule it means is a non-blank value on each CPTS Organization."""
+    organizations = _resources(bundle, CPTS_ORGANIZATION)
+    assert organizations, "aucune Organization CPTS dans le Bundle"
+    for organization in organizations:
+        assert organization.get("name", "").strip(), "Le nom de la CPTS doit être présent"
+        assert any(t.get("value", "").strip() for t in organization.get("telecom", [])), (
+            "Le téléphone de la CPTS doit être présent"
+        )

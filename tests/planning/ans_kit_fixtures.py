@@ -132,9 +132,10 @@ def kit_world(transactional_db):
 def kit_search(kit_proxy, kit_pki, live_server, kit_national_platform):
     """``kit_search([rpps…])`` → (response, request URL, window): the kit's setup request."""
 
-    def _search(rpps: list[str], *, client: str = "valid"):
+    def _search(rpps: list[str], *, client: str = "valid", cpts: bool = False):
         window = kit.kit_window()
-        path = f"/fhir/r4/Slot?{kit.kit_query([f'8{r}' for r in rpps], window)}"
+        options = {"suffix": ".000", "cpts": True} if cpts else {}
+        path = f"/fhir/r4/Slot?{kit.kit_query([f'8{r}' for r in rpps], window, **options)}"
         if kit_proxy is None:
             headers = {**kit.KIT_HEADERS, "Authorization": f"Bearer {kit_national_platform['token']}"}
             url = f"{live_server.url}{path}"
@@ -143,3 +144,27 @@ def kit_search(kit_proxy, kit_pki, live_server, kit_national_platform):
         return httpx.get(url, headers=kit.KIT_HEADERS, verify=tls_context(kit_pki, client)), url, window
 
     return _search
+
+
+@pytest.fixture
+def kit_cpts_world(transactional_db):
+    """One doctor, member of two CPTS (the first with a FINESS, the second a SIRET, both with a
+    phone), assigned a vacation of each in the coming hours: two CPTS slot series, one per CPTS."""
+    from django.utils import timezone
+
+    from planning.vacations import services as vacations
+    from tests.cpts.factories import MembershipFactory
+    from tests.planning.vacations.factories import make_planning, make_vacation
+
+    first, second = make_planning(members=1), make_planning(members=1)
+    doctor = first["people"][0]
+    first["structure"].finess, first["structure"].phone = "130012345", "0491000010"
+    second["structure"].siret, second["structure"].phone = "12345678900021", "+33442000011"
+    for setup in (first, second):
+        setup["structure"].save()
+    MembershipFactory(professional=doctor, structure=second["structure"], start_date=dt.date(2020, 1, 1))
+    start = (timezone.now() + dt.timedelta(hours=2)).replace(minute=0, second=0, microsecond=0)
+    for setup, offset in ((first, 0), (second, 5)):
+        vacation = make_vacation(setup, start + dt.timedelta(hours=offset), hours=2)
+        vacations.vacation_assign(vacation_id=vacation.pk, professional_id=doctor.pk, actor=None)
+    return {"doctor": doctor, "structures": [first["structure"], second["structure"]]}

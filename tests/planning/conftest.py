@@ -10,6 +10,7 @@ import pytest
 from django.core.cache import cache
 
 from tests.planning.ans_kit_fixtures import (  # noqa: F401  (fixtures of the ANS test kit modules)
+    kit_cpts_world,
     kit_geography,
     kit_geography_after_module,
     kit_national_platform,

@@ -22,6 +22,7 @@ import time
 
 import httpx
 import pytest
+from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.capabilitystatement import CapabilityStatement
 
 from tests.planning import ans_kit_checks as kit
@@ -150,8 +151,44 @@ def test_idnst_group_ps(kit_world, kit_proxy, kit_pki, live_server, kit_national
     kit.practitioner_optionnel(kit.slot_search_setup(response))
 
 
-def test_cpts_groups_need_vacation_slots():
-    """``single_practitioner_multiple_cpts`` / ``orga_optionnel_group`` (IG CPTS launch)."""
-    pytest.skip(
-        "Groupes CPTS du kit : les créneaux de vacation CPTS ne sont pas encore servis par /fhir/r4/Slot."
-    )
+def test_single_practitioner_multiple_cpts_two_slot_two_cpts(kit_cpts_world, kit_search):
+    """``single_practitioner_multiple_cpts`` / ``two_slot_two_cpts``: a doctor's vacation slots in two
+    CPTS, fetched with the kit's CPTS request (ig_launch_2: HealthcareService and Organization included)."""
+    response, url, window = kit_search([kit_cpts_world["doctor"].identifier], cpts=True)
+    bundle = kit.slot_search_setup(response)
+    kit.cpts_validate_healthcare_service_cardinality(bundle)
+    kit.cpts_validate_organization_cardinality(bundle)
+    kit.cpts_validate_meta(bundle)
+    kit.cpts_validate_service_type(bundle)
+    kit.cpts_validate_service_type_healthcare_service_ref(bundle)
+    kit.cpts_validate_healthcare_service_organization_ref(bundle)
+    kit.validate_dates(bundle, window[1])
+    kit.bundle_url_equal_url(bundle, url)
+    # Base FHIR R4B only: fhir_profiles.py holds the PS-indiv StructureDefinitions, not the CPTS ones.
+    Bundle.model_validate(bundle)
+
+
+def test_single_practitioner_multiple_cpts_single_slot_two_cpts(kit_cpts_world, kit_search):
+    """``single_practitioner_multiple_cpts`` / ``single_slot_two_cpts``: one slot shared by two CPTS.
+    A vacation belongs to one CPTS's planning, so a platform slot names one CPTS: the kit's
+    ``cpts_validate_service_type_multiple_healthcare_service_ref`` cannot pass by design; the
+    group's other tests are run and the shared-slot one is shown to fail."""
+    response, _, _ = kit_search([kit_cpts_world["doctor"].identifier], cpts=True)
+    bundle = kit.slot_search_setup(response)
+    kit.cpts_validate_healthcare_service_cardinality(bundle)
+    kit.cpts_validate_organization_cardinality(bundle)
+    kit.cpts_validate_meta(bundle)
+    kit.cpts_validate_service_type(bundle)
+    kit.cpts_validate_healthcare_service_organization_ref(bundle)
+    with pytest.raises(AssertionError):
+        kit.cpts_validate_service_type_multiple_healthcare_service_ref(bundle)
+
+
+def test_orga_optionnel_group_cpts(kit_cpts_world, kit_search):
+    """``orga_optionnel_group_cpts`` (Contrôles Organization, champs optionnels): the CPTS request
+    answers 200, a Bundle; each CPTS Organization has its name and phone."""
+    response, _, _ = kit_search([kit_cpts_world["doctor"].identifier], cpts=True)
+    bundle = kit.slot_search_setup(response)
+    kit.orga_optionnel_cpts(bundle)
+    names = {o["name"] for o in kit._resources(bundle, kit.CPTS_ORGANIZATION)}
+    assert names == {s.name for s in kit_cpts_world["structures"]}

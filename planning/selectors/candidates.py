@@ -39,6 +39,7 @@ SLOT_COLUMNS = (
     "longitude",
     "status",
     "held_until",
+    "structures",  # the CPTS of a vacation slot: its source name on the desk (issue 11)
 )
 
 
@@ -152,7 +153,7 @@ def candidates_sql(*, excluded: bool, masks: bool, specialty: bool) -> tuple[str
     return sql, names
 
 
-_JSON_COLUMNS = ("slot_types", "modalities")
+_JSON_COLUMNS = ("slot_types", "modalities", "structures")
 
 
 def candidate_rows(**kwargs) -> list[dict]:

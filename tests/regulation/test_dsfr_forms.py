@@ -61,7 +61,7 @@ def test_queue_table_in_dsfr_responsive_wrapper(client, make_user, open_dossier)
     client.force_login(make_user(Role.ARM))
     html = client.get(reverse("regulation-queue")).content.decode()
     assert re.search(
-        r'<div class="fr-table[^"]*">\s*<div class="fr-table__wrapper">\s*<div class="fr-table__container">'
+        r'<div class="fr-table[^"]*">\s*<div class="fr-table__wrapper">\s*<div class="fr-table__container"[^>]*>'
         r'\s*<div class="fr-table__content">\s*<table',
         html,
     )

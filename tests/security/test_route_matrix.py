@@ -257,6 +257,7 @@ ROUTES: dict[str, Route] = {
     "fhir/r4/Appointment": R(NONE, "POST"),
     "fhir/r4/Appointment/<int:pk>": R(NONE, pk="booking"),
     "fhir/r4/Slot": R(NONE),
+    "fhir/r4/Slot/": R(NONE),  # the guide's form, with a trailing slash (issue 14)
     "fhir/r4/metadata": R(PUBLIC),  # the CapabilityStatement
     "^fhir/r4/.*$": R(NONE, example="fhir/r4/Inconnu"),  # a 404 OperationOutcome for anyone
 }

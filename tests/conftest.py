@@ -202,19 +202,3 @@ def _force_login_passes_second_factor(monkeypatch):
         session.save()
 
     monkeypatch.setattr(ClientMixin, "force_login", force_login)
-
-
-@pytest.fixture(autouse=True)
-def _baremes(request):
-    """The barèmes seeded by remuneration's migration 0002, back after a transactional test's flush
-    (live-server and browser tests empty every table, data migrations included)."""
-    if "db" not in request.fixturenames and "transactional_db" not in request.fixturenames:
-        marker = request.node.get_closest_marker("django_db")
-        if marker is None:
-            return
-    request.getfixturevalue("db")
-    from remuneration.migrations._bareme_seed import seed
-    from remuneration.models import Bareme
-
-    if not Bareme.objects.exists():
-        seed(Bareme)

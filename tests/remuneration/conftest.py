@@ -124,3 +124,18 @@ def make_acts(specs: list[dict], *, actor, territory="13") -> list[ActFact]:
             )
         )
     return ActFact.objects.bulk_create(facts)
+
+
+@pytest.fixture(autouse=True)
+def _baremes(request):
+    """The barèmes seeded by migration 0002, back after a transactional test's flush (browser tests)."""
+    if "db" not in request.fixturenames and "transactional_db" not in request.fixturenames:
+        marker = request.node.get_closest_marker("django_db")
+        if marker is None:
+            return
+    request.getfixturevalue("db")
+    from remuneration.migrations._bareme_seed import seed
+    from remuneration.models import Bareme
+
+    if not Bareme.objects.exists():
+        seed(Bareme)

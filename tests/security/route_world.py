@@ -120,6 +120,11 @@ def _vacations(prof, coordinator) -> dict:
 def _remuneration(users) -> dict:
     """A draft bordereau of territory 13 (issue 12): the régulateur's October shift, computed by the
     SAS administrator of 13; and the two URL words the bordereau routes take."""
+    from remuneration.migrations._bareme_seed import seed
+    from remuneration.models import Bareme
+
+    if not Bareme.objects.exists():  # seeded by migration, gone after a live-server test's flush
+        seed(Bareme)
     make_shift(users["regulateur"], paris(2026, 10, 5, 8, 0), paris(2026, 10, 5, 14, 0))
     result = bordereau_compute(
         actor=users["admin_sas"], kind="regulators", territory_code="13", period="2026-10"

@@ -102,6 +102,7 @@ class BordereauListComputeApi(APIView):
             OpenApiParameter("status", str, enum=[s.value for s in BordereauStatus]),
         ],
         responses={200: paginated(BordereauOutputSerializer, "PaginatedBordereauList"), 403: ErrorSerializer},
+        operation_id="remuneration_bordereaux_list",
     )
     def get(self, request):
         if not can_view_remuneration(request.user):

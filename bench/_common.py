@@ -51,12 +51,21 @@ def write_result(name: str, text: str) -> Path:
 
 
 def update_latest(section: str, figures: dict) -> Path:
-    """Merge ``figures`` under ``section`` in ``bench/results/latest.json`` (one file for all benches)."""
+    """Merge ``figures`` under ``section`` in ``bench/results/latest.json`` (one file for all benches).
+
+    Each figure is kept twice, so the keys the issues name read either way: nested
+    (``data["vacations"]["autofill_s"]``) and flat at the top level (``data["vacations.autofill_s"]``).
+    A figure given already prefixed (``"vacations.autofill_s"``) is stored without the prefix.
+    """
     import json
 
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / "latest.json"
     data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-    data[section] = figures
+    prefix = f"{section}."
+    nested = {key.removeprefix(prefix): value for key, value in figures.items()}
+    data = {k: v for k, v in data.items() if not k.startswith(prefix)}
+    data[section] = nested
+    data.update({f"{prefix}{key}": value for key, value in nested.items()})
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
     return path

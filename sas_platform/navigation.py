@@ -73,14 +73,42 @@ class HomeStatus:
 
 
 StatusProvider = Callable[..., "HomeStatus | None"]
-_STATUS_PROVIDERS: dict[str, StatusProvider] = {}
+_STATUS_PROVIDERS: dict[str, list[StatusProvider]] = {}
+_LEVELS = ("warning", "info", "success")  # the most urgent flavour wins when sections combine
 
 
 def register_status(role: Role | str, provider: StatusProvider) -> None:
-    """Let an app say what a role's section shows (``provider(user=...)``; ``None``: the empty state)."""
-    _STATUS_PROVIDERS[str(role)] = provider
+    """Let an app say what a role's section shows (``provider(user=...)``; ``None``: nothing to say).
+
+    Several apps may speak for one role (the coordinator's SAS requests and vacation changes):
+    their statuses are combined in registration order; registering the same provider twice is a no-op.
+    """
+    providers = _STATUS_PROVIDERS.setdefault(str(role), [])
+    if provider not in providers:
+        providers.append(provider)
+
+
+def combine_statuses(statuses: list[HomeStatus | None]) -> HomeStatus | None:
+    """One status from several: the messages in order (each counted one with its number), the counts
+    added (``None`` when none counts), the most urgent level. A status with ``count == 0`` has nothing
+    pending and is left out."""
+    kept = [s for s in statuses if s is not None and s.count != 0]
+    if not kept:
+        return None
+    if len(kept) == 1:
+        return kept[0]
+    counts = [s.count for s in kept if s.count is not None]
+    return HomeStatus(
+        # Beside another status, a counted message says its own number (the badge shows the sum).
+        message=" ".join(
+            f"{s.count} {s.message}" if s.count and not s.message[:1].isdigit() else s.message
+            for s in kept
+            if s.message
+        ),
+        count=sum(counts) if counts else None,
+        level=min((s.level for s in kept), key=lambda lv: _LEVELS.index(lv) if lv in _LEVELS else 1),
+    )
 
 
 def status_for(role: Role | str, user) -> HomeStatus | None:
-    provider = _STATUS_PROVIDERS.get(str(role))
-    return provider(user=user) if provider is not None else None
+    return combine_statuses([provider(user=user) for provider in _STATUS_PROVIDERS.get(str(role), [])])

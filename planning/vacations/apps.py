@@ -5,7 +5,10 @@ from __future__ import annotations
 
 
 def ready() -> None:
-    from planning.vacations import tasks  # noqa: F401  (registers the Celery tasks)
+    from planning.vacations import (
+        home,
+        tasks,  # noqa: F401  (registers the Celery tasks)
+    )
     from planning.vacations.demo import seed_vacations_demo
     from sas_platform import navigation
     from sas_platform.celery import PERIODIC_TASKS
@@ -13,9 +16,14 @@ def ready() -> None:
     from sas_platform.enums import Role
 
     navigation.register(
-        "Plannings de vacations", "vacations-plannings", {Role.COORDINATEUR_STRUCTURE, Role.ADMIN_PLATEFORME}
+        "Plannings de vacations",
+        "vacations-plannings",
+        {Role.COORDINATEUR_STRUCTURE, Role.ADMIN_PLATEFORME},
+        home=True,
     )
-    navigation.register("Mes vacations", "vacations-mine", {Role.EFFECTEUR})
+    navigation.register("Mes vacations", "vacations-mine", {Role.EFFECTEUR}, home=True)
+    navigation.register_status(Role.EFFECTEUR, home.effecteur_status)
+    navigation.register_status(Role.COORDINATEUR_STRUCTURE, home.coordinator_status)
     navigation.register("Pot commun", "vacations-pool", {Role.EFFECTEUR})
     register_step(25, "vacations", seed_vacations_demo)
     PERIODIC_TASKS.setdefault(

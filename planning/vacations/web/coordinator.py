@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cpts.selectors import vacations as directory
-from planning.vacations import permissions, selectors
+from planning.vacations import inbox, permissions, selectors
 from planning.vacations.calendar import month_bounds, month_calendar, parse_month
 from planning.vacations.enums import TransferStatus
 from planning.vacations.models import (
@@ -76,6 +76,11 @@ def plannings(request: HttpRequest) -> HttpResponse:
         {"planning": p, "manage": permissions.can_manage_planning(request.user, p)}
         for p in selectors.plannings_for_user(user=request.user).order_by("name")
     ]
+    awaiting = inbox.awaiting_approval_by_planning(
+        planning_ids=[r["planning"].pk for r in rows if r["manage"]]
+    )
+    for row in rows:
+        row["awaiting"] = awaiting.get(row["planning"].pk, 0) if row["manage"] else 0
     if not rows and not structures and not permissions.can_use_my_vacations(request.user):
         raise PermissionDenied
     return render(

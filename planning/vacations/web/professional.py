@@ -3,8 +3,6 @@ the pool and open vacations (claim), requests addressed to me (accept, refuse)."
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -16,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cpts.selectors import vacations as directory
-from planning.vacations import permissions, selectors
+from planning.vacations import inbox, permissions, selectors
 from planning.vacations.enums import TransferKind, TransferStatus, VacationState
 from planning.vacations.models import TransferRequest, Vacation
 from planning.vacations.services import (
@@ -48,24 +46,14 @@ def _back(request: HttpRequest, default: str) -> HttpResponse:
 def mine(request: HttpRequest) -> HttpResponse:
     me = _me(request)
     now = timezone.now()
-    upcoming = list(
-        Vacation.objects.filter(
-            assignee=me, state=VacationState.ASSIGNED, ends_at__gte=now - timedelta(days=30)
-        )
-        .select_related("vacation_type", "planning", "group")
-        .order_by("starts_at")[:100]
-    )
+    upcoming = list(inbox.my_vacations(professional_id=me.pk, now=now)[:100])
     open_requests = {
         r.vacation_id: r
         for r in TransferRequest.objects.filter(
             vacation__in=upcoming, status__in=[TransferStatus.PENDING, TransferStatus.AWAITING_APPROVAL]
         )
     }
-    for_me = (
-        TransferRequest.objects.filter(to_professional=me, status=TransferStatus.PENDING, deadline__gt=now)
-        .select_related("vacation__vacation_type", "from_professional", "counter_vacation__vacation_type")
-        .order_by("deadline")
-    )
+    for_me = inbox.requests_to_answer(professional_id=me.pk, now=now)
     rows = [{"vacation": v, "request": open_requests.get(v.pk), "past": v.starts_at <= now} for v in upcoming]
     from planning.vacations.ics import current_token
 

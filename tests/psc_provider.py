@@ -42,6 +42,8 @@ class OidcProvider:
         self.tokens: dict[str, dict] = {}
         self.authorize_requests: list[dict] = []
         self.token_requests: list[dict] = []
+        self.logout_requests: list[dict] = []
+        self.id_tokens: list[str] = []
         self.lock = threading.Lock()
         handler = type("BoundOidcHandler", (_Handler,), {"provider": self})
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -68,6 +70,7 @@ class OidcProvider:
         settings.OIDC_OP_TOKEN_ENDPOINT = f"{self.issuer}/protocol/openid-connect/token"
         settings.OIDC_OP_USER_ENDPOINT = f"{self.issuer}/protocol/openid-connect/userinfo"
         settings.OIDC_OP_JWKS_ENDPOINT = f"{self.issuer}/protocol/openid-connect/certs"
+        settings.PSC_END_SESSION_ENDPOINT = f"{self.issuer}/protocol/openid-connect/logout"
 
     def id_token(self, *, nonce: str) -> str:
         now = int(time.time())
@@ -85,7 +88,8 @@ class OidcProvider:
         }
         token = jwt.JWT(header={"alg": "RS256", "kid": KID, "typ": "JWT"}, claims=claims)
         token.make_signed_token(self.other_key if identity.get("bad_signature") else self.key)
-        return token.serialize()
+        self.id_tokens.append(token.serialize())
+        return self.id_tokens[-1]
 
     def userinfo(self) -> dict:
         return {
@@ -123,6 +127,17 @@ class _Handler(BaseHTTPRequestHandler):
             target = f"{query['redirect_uri']}?{urlencode({'code': code, 'state': query['state']})}"
             self.send_response(302)
             self.send_header("Location", target)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        if parts.path.endswith("/protocol/openid-connect/logout"):
+            # RP-initiated logout: the session ends here; back to the platform's given address.
+            query = dict(parse_qsl(parts.query))
+            provider.logout_requests.append(query)
+            if query.get("id_token_hint") not in provider.id_tokens:
+                return self._json(400, {"error": "invalid_request", "error_description": "id_token_hint"})
+            self.send_response(302)
+            self.send_header("Location", query["post_logout_redirect_uri"])
             self.send_header("Content-Length", "0")
             self.end_headers()
             return

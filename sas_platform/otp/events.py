@@ -11,3 +11,5 @@ class IdentityEvent(models.TextChoices):
     OTP_RESET = "platform.otp_reset", "Double facteur réinitialisé"
     PSC_LOGIN = "platform.psc_login", "Connexion Pro Santé Connect"
     PSC_REFUSED = "platform.psc_refused", "Connexion Pro Santé Connect refusée"
+    PSC_LOGOUT = "platform.psc_logout", "Déconnexion Pro Santé Connect"
+    OTP_RECOVERY_RENEWED = "platform.otp_recovery_renewed", "Codes de secours renouvelés"

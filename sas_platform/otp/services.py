@@ -92,6 +92,20 @@ def recovery_codes_renew(*, user) -> list[str]:
     return codes
 
 
+def recovery_codes_renew_verified(*, user, token: str) -> list[str]:
+    """Self-service renewal (lost or used codes): the user proves the second factor again with a
+    current code (TOTP or a recovery code), then gets :data:`RECOVERY_CODES` new ones, shown once;
+    the old ones stop working. A wrong code raises :class:`OtpError` and changes nothing."""
+    otp_verify(user=user, token=token)
+    codes = recovery_codes_renew(user=user)
+    audit_event_write(event_type=IdentityEvent.OTP_RECOVERY_RENEWED, actor=user, obj=user)
+    return codes
+
+
+def recovery_codes_left(*, user) -> int:
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+
+
 def otp_verify(*, user, token: str):
     """The device that accepts ``token`` (TOTP first, then a single-use recovery code).
 

@@ -5,4 +5,5 @@ from sas_platform.otp import views
 urlpatterns = [
     path("double-facteur/activer/", views.enrol, name="otp-enrol"),
     path("double-facteur/verifier/", views.verify, name="otp-verify"),
+    path("double-facteur/codes-de-secours/", views.recovery_renew, name="otp-recovery-renew"),
 ]

@@ -108,6 +108,40 @@ def verify(request: HttpRequest) -> HttpResponse:
     )
 
 
+@never_cache
+@login_required
+def recovery_renew(request: HttpRequest) -> HttpResponse:
+    """ "Mon compte" → new recovery codes, after a current code: lost codes, or all used."""
+    if not services.has_confirmed_device(user=request.user):
+        return redirect("otp-enrol")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            codes = services.recovery_codes_renew_verified(user=request.user, token=form.cleaned_data["code"])
+        except services.OtpError as exc:
+            form.add_error("code", str(exc))
+        else:
+            return render(
+                request,
+                "sas_platform/otp/recovery_codes.html",
+                {
+                    "title": "Codes de secours",
+                    "codes": codes,
+                    "next": resolve_url("account"),
+                    "renewed": True,
+                },
+            )
+    return render(
+        request,
+        "sas_platform/otp/recovery_renew.html",
+        {
+            "title": "Renouveler mes codes de secours",
+            "form": form,
+            "left": services.recovery_codes_left(user=request.user),
+        },
+    )
+
+
 def _demo_code(user) -> str:
     """Demo mode only, demo secret only: the current code (README, "Double authentification")."""
     if not settings.DEMO_MODE:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import redirect
+from django.shortcuts import redirect, resolve_url
+from django.utils.http import urlencode
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
 from sas_platform.events import audit_event_write
@@ -16,6 +17,23 @@ from sas_platform.psc.backend import GENERIC_FAILURE
 from sas_platform.psc.policies import regulation_access_label
 
 BACKEND = "sas_platform.psc.backend.ProSanteConnectBackend"
+
+
+def psc_logout_url(request) -> str:
+    """PSC's end-session URL for this session (``""`` when it was not opened with PSC)."""
+    id_token = request.session.get("oidc_id_token")
+    if not (settings.PSC_ENABLED and id_token and settings.PSC_END_SESSION_ENDPOINT):
+        return ""
+    user = request.user
+    audit_event_write(event_type=IdentityEvent.PSC_LOGOUT, actor=user, obj=user)
+    query = urlencode(
+        {
+            "id_token_hint": id_token,
+            "post_logout_redirect_uri": request.build_absolute_uri(resolve_url(settings.LOGIN_URL)),
+            "client_id": settings.OIDC_RP_CLIENT_ID,
+        }
+    )
+    return f"{settings.PSC_END_SESSION_ENDPOINT}?{query}"
 
 
 class _Enabled:

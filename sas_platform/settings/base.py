@@ -224,7 +224,12 @@ OIDC_AUTH_REQUEST_EXTRA_PARAMS = {"acr_values": " ".join(PSC_ACR_VALUES)}
 OIDC_AUTHENTICATION_CALLBACK_URL = "psc-callback"
 OIDC_CREATE_USER = False
 OIDC_TIMEOUT = 7
-OIDC_STORE_ID_TOKEN = False
+# The ID token is kept in the session for the sign-out at PSC (``id_token_hint``, OIDC RP-initiated
+# logout): signing out of the platform also ends the PSC session on a shared workstation.
+OIDC_STORE_ID_TOKEN = True
+PSC_END_SESSION_ENDPOINT = read(
+    "PSC_END_SESSION_ENDPOINT", default=f"{_PSC_REALM}/protocol/openid-connect/logout"
+)
 OTP_TOTP_ISSUER = PLATFORM_NAME
 
 # --- E-mail ---------------------------------------------------------------------------------

@@ -46,8 +46,42 @@ class LoginView(auth_views.LoginView):
     extra_context = {"title": "Connexion"}
 
 
+@never_cache
+@login_required
+@require_GET
+def account(request: HttpRequest) -> HttpResponse:
+    """ "Mon compte": who I am on the platform (roles, territories) and my second factor (issue 13)."""
+    from sas_platform.otp import services as otp_services
+    from sas_platform.otp.policies import otp_required
+
+    user = request.user
+    return render(
+        request,
+        "sas_platform/account.html",
+        {
+            "title": "Mon compte",
+            "roles": [Role(code).label for code in sorted(user.role_codes) if code in Role.values],
+            "territories": list(territories_for_user(user=user)),
+            "all_territories": is_platform_admin(user),
+            "otp_active": otp_services.has_confirmed_device(user=user),
+            "otp_required": otp_required(user),
+            "recovery_left": otp_services.recovery_codes_left(user=user),
+            "psc_session": bool(request.session.get("oidc_id_token")),
+        },
+    )
+
+
 class LogoutView(auth_views.LogoutView):
-    pass
+    """Sign out; a session opened with Pro Santé Connect is also ended at PSC (OIDC RP-initiated
+    logout: ``id_token_hint`` and the way back to the sign-in page), so that the card holder's PSC
+    session does not outlive the platform's on a shared workstation."""
+
+    def post(self, request, *args, **kwargs):
+        from sas_platform.psc.views import psc_logout_url
+
+        end_session = psc_logout_url(request)
+        response = super().post(request, *args, **kwargs)
+        return HttpResponseRedirect(end_session) if end_session else response
 
 
 class PasswordResetView(auth_views.PasswordResetView):

@@ -62,6 +62,8 @@ ROUTES: dict[str, Route] = {
     # those who must give one
     "double-facteur/activer/": R(ANY),
     "double-facteur/verifier/": R(ANY),
+    "double-facteur/codes-de-secours/": R(ANY),  # a user without a device is sent to enrol
+    "compte/": R(ANY),  # "Mon compte": one's own identity, roles and second factor
     # Pro Santé Connect: not configured in the tests (no client id), so its start answers 404 to
     # everyone (tests/sas_platform/test_psc*.py sign in through a real provider); the return without
     # a valid state sends everyone back to the log-in page

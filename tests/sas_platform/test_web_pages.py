@@ -132,7 +132,7 @@ def test_base_template_landmarks(client, make_user):
     assert '<main id="contenu" role="main" tabindex="-1">' in html
     assert '<footer class="fr-footer" role="contentinfo" id="pied-de-page">' in html
     assert '<div id="messages" aria-live="polite">' in html
-    assert 'data-testid="current-user">Léa Fabre</span>' in html
+    assert 'data-testid="current-user">Léa Fabre</a>' in html
     assert '<form method="post" action="/deconnexion/">' in html
     assert '<script src="/static/vendor/htmx/htmx-2.0.4.min.js"></script>' in html
     assert "/static/dsfr/dist/dsfr/dsfr.min.css" in html

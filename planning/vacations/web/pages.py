@@ -163,7 +163,7 @@ def leaves(request: HttpRequest, pk: int) -> HttpResponse:
 def closures(request: HttpRequest, pk: int) -> HttpResponse:
     """The planning's closure days (generation skips them): add one, remove one."""
     planning = managed_planning(request, pk)
-    form = ClosureForm(request.POST if request.POST.get("action") != "remove" else None)
+    form = ClosureForm((request.POST or None) if request.POST.get("action") != "remove" else None)
     if request.method == "POST":
         try:
             if request.POST.get("action") == "remove":

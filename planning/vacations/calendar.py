@@ -180,7 +180,9 @@ def month_calendar(
         day += timedelta(days=7)
     previous = (first - timedelta(days=1)).replace(day=1)
     following = (first + timedelta(days=32)).replace(day=1)
+    today = timezone.localdate()
     return {
+        "week": f"{today if today.replace(day=1) == first else first:%Y-%m-%d}",  # the week view's
         "weeks": weeks,
         "counts": counts,
         "label": month_label(first),

@@ -105,6 +105,14 @@ def _when(shift: Shift) -> str:
     return f"le {start:%d/%m/%Y} de {start:%H:%M} à {end:%H:%M}"
 
 
+def leave_span(start: datetime, end: datetime) -> str:
+    """« du 29/11/2026 au 30/11/2026 inclus » for whole Paris days, else with the hours."""
+    s, e = local(start), local(end)
+    if (s.hour, s.minute, e.hour, e.minute) == (0, 0, 0, 0):
+        return f"du {s:%d/%m/%Y} au {e - timedelta(days=1):%d/%m/%Y} inclus"
+    return f"du {s:%d/%m/%Y %H:%M} au {e:%d/%m/%Y %H:%M}"
+
+
 def overlaps(a_start: datetime, a_end: datetime, b_start: datetime, b_end: datetime) -> bool:
     return a_start < b_end and b_start < a_end
 
@@ -137,10 +145,7 @@ def eligibility_problems(person: Person, shift: Shift, ctx: Context) -> list[str
         problems.append(f"Groupe : {person.name} n'est pas membre du groupe de cette vacation.")
     for start, end in person.unavailable:
         if overlaps(start, end, shift.start, shift.end):
-            problems.append(
-                f"Indisponibilité : {person.name} est indisponible du {local(start):%d/%m/%Y %H:%M} "
-                f"au {local(end):%d/%m/%Y %H:%M}."
-            )
+            problems.append(f"Indisponibilité : {person.name} est indisponible {leave_span(start, end)}.")
             break
     return problems
 

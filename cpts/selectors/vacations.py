@@ -49,6 +49,17 @@ def structure_member_ids(*, structure_id: int, on: dt.date) -> list[int]:
     )
 
 
+def structure_member_names(*, structure_id: int, on: dt.date) -> list[tuple[int, str]]:
+    """``[(id, "Nom Prénom")]`` of the structure's members on ``on``, by name, in one query."""
+    members = Membership.objects.filter(_covering(on), structure_id=structure_id).values("professional_id")
+    rows = (
+        Professional.objects.filter(pk__in=members)
+        .order_by("last_name", "first_name", "pk")
+        .values_list("pk", "last_name", "first_name")
+    )
+    return [(pk, f"{last} {first}".strip()) for pk, last, first in rows]
+
+
 def structure_ids_of_professional(*, professional_id: int, on: dt.date) -> list[int]:
     return list(
         Membership.objects.filter(_covering(on), professional_id=professional_id).values_list(

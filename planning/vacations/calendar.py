@@ -109,11 +109,16 @@ def _rows(qs) -> list[tuple]:
     ]
 
 
-def month_calendar(
-    *, planning, first: date, group_id: int | None = None, professional_id: int | None = None
-) -> dict:
-    """``{"weeks": [[{"day", "in_month", "entries"}]], "counts": {...}}`` for the month of ``first``."""
-    start, end = month_bounds(first)
+def entries_by_day(
+    *,
+    planning,
+    start: datetime,
+    end: datetime,
+    group_id: int | None = None,
+    professional_id: int | None = None,
+) -> tuple[dict[date, str], dict]:
+    """The vacations starting in [start, end) as ready HTML per Paris day, and their counts
+    (total, open, assigned, pooled): two queries whatever the period holds."""
     qs = Vacation.objects.filter(planning=planning, starts_at__gte=start, starts_at__lt=end)
     if group_id:
         qs = qs.filter(group_id=group_id)
@@ -151,7 +156,17 @@ def month_calendar(
         counts["open"] += state == VacationState.OPEN
         counts["assigned"] += state == VacationState.ASSIGNED
     base = reverse("vacations-vacation", args=[0]).removesuffix("0/")
-    html_by_day = {day: _entries_html(entries, base) for day, entries in by_day.items()}
+    return {day: _entries_html(entries, base) for day, entries in by_day.items()}, counts
+
+
+def month_calendar(
+    *, planning, first: date, group_id: int | None = None, professional_id: int | None = None
+) -> dict:
+    """``{"weeks": [[{"day", "in_month", "entries"}]], "counts": {...}}`` for the month of ``first``."""
+    start, end = month_bounds(first)
+    html_by_day, counts = entries_by_day(
+        planning=planning, start=start, end=end, group_id=group_id, professional_id=professional_id
+    )
     weeks = []
     day = first - timedelta(days=first.weekday())
     last = month_bounds(first)[1].date() - timedelta(days=1)
@@ -165,11 +180,60 @@ def month_calendar(
         day += timedelta(days=7)
     previous = (first - timedelta(days=1)).replace(day=1)
     following = (first + timedelta(days=32)).replace(day=1)
+    today = timezone.localdate()
     return {
+        "week": f"{today if today.replace(day=1) == first else first:%Y-%m-%d}",  # the week view's
         "weeks": weeks,
         "counts": counts,
         "label": month_label(first),
         "previous": f"{previous:%Y-%m}",
         "next": f"{following:%Y-%m}",
         "current": f"{first:%Y-%m}",
+    }
+
+
+WEEKDAYS_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+
+
+def parse_week(raw: str | None) -> date:
+    """The Monday of the week holding ``AAAA-MM-JJ``; this week when absent or unreadable."""
+    try:
+        day = date.fromisoformat(raw or "")
+    except ValueError:
+        day = timezone.localdate()
+    return day - timedelta(days=day.weekday())
+
+
+def week_calendar(
+    *, planning, monday: date, group_id: int | None = None, professional_id: int | None = None
+) -> dict:
+    """The week of ``monday`` day by day (issue 11 §7 week view): ``days`` (7 dicts with the
+    day, its French label, whether it is today, the ready HTML of its vacations), counts, label
+    and the neighbouring weeks; the same two queries as the month."""
+    start = datetime.combine(monday, time.min, tzinfo=PARIS)
+    end = datetime.combine(monday + timedelta(days=7), time.min, tzinfo=PARIS)
+    html_by_day, counts = entries_by_day(
+        planning=planning, start=start, end=end, group_id=group_id, professional_id=professional_id
+    )
+    today = timezone.localdate()
+    days = [
+        {
+            "day": d,
+            "label": f"{WEEKDAYS_FR[d.weekday()]} {d.day} {MONTHS_FR[d.month - 1]}",
+            "today": d == today,
+            "html": html_by_day.get(d, ""),
+        }
+        for d in (monday + timedelta(days=i) for i in range(7))
+    ]
+    sunday = monday + timedelta(days=6)
+    return {
+        "days": days,
+        "counts": counts,
+        "label": f"semaine du {monday.day} {MONTHS_FR[monday.month - 1]} au {sunday.day} "
+        f"{MONTHS_FR[sunday.month - 1]} {sunday.year}",
+        "previous": f"{monday - timedelta(days=7):%Y-%m-%d}",
+        "next": f"{monday + timedelta(days=7):%Y-%m-%d}",
+        "current": f"{monday:%Y-%m-%d}",
+        "this_week": f"{today - timedelta(days=today.weekday()):%Y-%m-%d}",
+        "month": f"{monday:%Y-%m}",
     }

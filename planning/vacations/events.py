@@ -24,6 +24,9 @@ class VacationAudit(models.TextChoices):
     AUTOFILL_PROPOSED = "planning.autofill_proposed", "Remplissage automatique proposé"
     AUTOFILL_APPLIED = "planning.autofill_applied", "Remplissage automatique appliqué"
     TOKEN_CHANGED = "planning.calendar_token_changed", "Jeton de calendrier créé ou révoqué"
+    LEAVE_DECLARED = "planning.unavailability_declared", "Indisponibilité déclarée"
+    LEAVE_DELETED = "planning.unavailability_deleted", "Indisponibilité supprimée"
+    CLOSURE_CHANGED = "planning.closure_days_changed", "Jours de fermeture modifiés"
 
 
 def vacation_history_write(

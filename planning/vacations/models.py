@@ -297,6 +297,11 @@ class Unavailability(models.Model):
     def __str__(self) -> str:
         return f"{self.professional} : {self.starts_at:%d/%m/%Y}-{self.ends_at:%d/%m/%Y}"
 
+    @property
+    def last_day(self):
+        """The last Paris day covered (``ends_at`` is the midnight after it for whole days)."""
+        return timezone.localtime(self.ends_at - timedelta(microseconds=1)).date()
+
 
 class TransferRequest(models.Model):
     """One model for the three daily changes (DOMAIN.md §5): cession (to a named colleague),

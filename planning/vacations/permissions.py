@@ -44,3 +44,23 @@ def can_view_planning(user, planning) -> bool:
 def can_use_my_vacations(user) -> bool:
     """A professional linked to their directory entry (effecteur) sees and changes their vacations."""
     return getattr(user, "is_authenticated", False) and directory.professional_of_user(user=user) is not None
+
+
+def can_manage_leave_of(user, professional_id: int) -> bool:
+    """The professional themselves, a coordinator of a structure they belong to today, or a
+    platform administrator may declare or delete their leave."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if is_platform_admin(user):
+        return True
+    own = directory.professional_of_user(user=user)
+    if own is not None and own.pk == professional_id:
+        return True
+    coordinated = set(directory.structure_ids_coordinated_by(user=user))
+    return bool(
+        coordinated
+        and coordinated
+        & set(
+            directory.structure_ids_of_professional(professional_id=professional_id, on=timezone.localdate())
+        )
+    )

@@ -105,6 +105,14 @@ def _when(shift: Shift) -> str:
     return f"le {start:%d/%m/%Y} de {start:%H:%M} à {end:%H:%M}"
 
 
+def leave_span(start: datetime, end: datetime) -> str:
+    """« du 29/11/2026 au 30/11/2026 inclus » for whole Paris days, else with the hours."""
+    s, e = local(start), local(end)
+    if (s.hour, s.minute, e.hour, e.minute) == (0, 0, 0, 0):
+        return f"du {s:%d/%m/%Y} au {e - timedelta(days=1):%d/%m/%Y} inclus"
+    return f"du {s:%d/%m/%Y %H:%M} au {e:%d/%m/%Y %H:%M}"
+
+
 def overlaps(a_start: datetime, a_end: datetime, b_start: datetime, b_end: datetime) -> bool:
     return a_start < b_end and b_start < a_end
 
@@ -137,10 +145,7 @@ def eligibility_problems(person: Person, shift: Shift, ctx: Context) -> list[str
         problems.append(f"Groupe : {person.name} n'est pas membre du groupe de cette vacation.")
     for start, end in person.unavailable:
         if overlaps(start, end, shift.start, shift.end):
-            problems.append(
-                f"Indisponibilité : {person.name} est indisponible du {local(start):%d/%m/%Y %H:%M} "
-                f"au {local(end):%d/%m/%Y %H:%M}."
-            )
+            problems.append(f"Indisponibilité : {person.name} est indisponible {leave_span(start, end)}.")
             break
     return problems
 
@@ -227,3 +232,59 @@ def is_hard(start: datetime, end: datetime, holidays: Iterable[date]) -> bool:
     return (
         s.hour >= 20 or s.hour < 8 or e.date() > s.date() or (e.hour > 20 or (e.hour == 20 and e.minute > 0))
     )
+
+
+#: A leave may not start more than this many days ahead, nor last longer (implausible dates).
+LEAVE_HORIZON_DAYS = 730
+LEAVE_MAX_DAYS = 366
+
+
+def leave_problems(
+    *, start: date, end: date, today: date, others: Iterable[tuple[date, date]] = ()
+) -> list[str]:
+    """Why a leave from ``start`` to ``end`` (Paris days, both included) cannot be declared
+    (issue 11 §3 "unavailability (leave) declared by the professional"): end before start, a
+    start in the past, implausibly far or long dates, an overlap with the person's ``others``
+    leaves (inclusive day ranges). Empty when it can. Vacations the person holds then are checked
+    apart (``leave_conflicts``): a coordinator may confirm over them, never silently unassign."""
+    if end < start:
+        return ["La fin de l'indisponibilité précède son début."]
+    problems = []
+    if start < today:
+        problems.append("Une indisponibilité ne peut pas commencer avant aujourd'hui.")
+    if start > today + timedelta(days=LEAVE_HORIZON_DAYS):
+        problems.append(
+            f"Date peu plausible : l'indisponibilité commence plus de {LEAVE_HORIZON_DAYS // 365} ans "
+            "après aujourd'hui."
+        )
+    if (end - start).days + 1 > LEAVE_MAX_DAYS:
+        problems.append(f"Durée peu plausible : une indisponibilité dure au plus {LEAVE_MAX_DAYS} jours.")
+    for other_start, other_end in others:
+        if start <= other_end and other_start <= end:
+            problems.append(
+                f"Chevauchement : une indisponibilité du {other_start:%d/%m/%Y} au {other_end:%d/%m/%Y} "
+                "est déjà déclarée."
+            )
+    return problems
+
+
+def leave_conflicts(start: datetime, end: datetime, held: Iterable[Shift]) -> list[Shift]:
+    """The held vacations a leave over [start, end) would overlap, in time order."""
+    return sorted((s for s in held if overlaps(start, end, s.start, s.end)), key=lambda s: s.start)
+
+
+def describe_shift(shift: Shift) -> str:
+    """« SNP cabinet le 12/01/2027 de 14:00 à 18:00 » (for messages naming vacations)."""
+    return f"{shift.label} {_when(shift)}".strip()
+
+
+def closure_problems(*, day: date, today: date, existing: Iterable[str]) -> list[str]:
+    """Why ``day`` cannot become a closure day of a planning (generation skips those days):
+    in the past, implausibly far, or already closed."""
+    if day < today:
+        return ["Un jour de fermeture ne peut pas être dans le passé."]
+    if day > today + timedelta(days=LEAVE_HORIZON_DAYS):
+        return [f"Date peu plausible : plus de {LEAVE_HORIZON_DAYS // 365} ans après aujourd'hui."]
+    if day.isoformat() in set(existing):
+        return [f"Le {day:%d/%m/%Y} est déjà un jour de fermeture."]
+    return []

@@ -207,3 +207,36 @@ def vacations_between(
 
 def open_pool_q() -> Q:
     return Q(transfers__kind="pool", transfers__status="pending")
+
+
+def planning_people(*, planning: VacationPlanning) -> list[tuple[int, str]]:
+    """``[(id, "Nom Prénom")]`` of the planning's structure members today, by name (the calendar's
+    person filter, the coordinator's pickers)."""
+    return directory.structure_member_names(structure_id=planning.structure_id, on=timezone.localdate())
+
+
+def leaves_of_planning(*, planning: VacationPlanning, since: datetime) -> QuerySet[Unavailability]:
+    """Leaves of the planning's current members that end after ``since``, by start."""
+    ids = directory.structure_member_ids(structure_id=planning.structure_id, on=timezone.localdate())
+    return (
+        Unavailability.objects.filter(professional_id__in=ids, ends_at__gt=since)
+        .select_related("professional")
+        .order_by("starts_at", "id")
+    )
+
+
+def leaves_of(*, professional_id: int) -> QuerySet[Unavailability]:
+    return Unavailability.objects.filter(professional_id=professional_id).order_by("-starts_at", "-id")
+
+
+def closure_days_of(*, planning: VacationPlanning) -> list[dict]:
+    """The planning's closure days, by date: ``{"day", "iso", "past"}`` (unreadable entries skipped)."""
+    today = timezone.localdate()
+    days = []
+    for raw in planning.closure_days or []:
+        try:
+            day = date.fromisoformat(raw)
+        except (TypeError, ValueError):
+            continue
+        days.append({"day": day, "iso": raw, "past": day < today})
+    return sorted(days, key=lambda d: d["day"])

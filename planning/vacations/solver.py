@@ -161,6 +161,21 @@ def _components(eligible: dict[int, list[int]]) -> list[tuple[set[int], set[int]
     return [g for g in groups.values() if g[1]]
 
 
+def targets_for(people, shifts, fixed, rules, ctx, history) -> tuple[dict, dict, dict]:
+    """``(eligible, lows, targets)``: who may take each vacation, each person's history load and
+    their fair target (history + the vacations that can be filled, water-filled to their room)."""
+    shift_by_id, by_person = {s.id: s for s in shifts}, defaultdict(list)
+    eligible = eligible_pairs(people, shifts, fixed, rules, ctx)
+    for sid, pids in eligible.items():
+        for pid in pids:
+            by_person[pid].append(sid)
+    bounds = _upper_bounds([p.id for p in people], by_person, shift_by_id, fixed, rules, ctx)
+    lows = {p.id: float(history.get(p.id, History()).count) for p in people}
+    fillable = sum(1 for pids in eligible.values() if pids)
+    targets = fair_targets(lows, {p: lows[p] + bounds[p] for p in lows}, sum(lows.values()) + fillable)
+    return eligible, lows, targets
+
+
 def _upper_bounds(person_ids, by_person, shift_by_id, fixed, rules, ctx) -> dict[int, int]:
     """Most new vacations each person could take: their eligible vacations, capped by each
     counting rule per period (minus what they hold there)."""
@@ -207,17 +222,8 @@ def autofill(
     started = time.perf_counter()
     history = history or {}
     shift_by_id = {s.id: s for s in shifts}
-    eligible = eligible_pairs(people, shifts, fixed, rules, ctx)
-    by_person: dict[int, list[int]] = defaultdict(list)
-    for sid, pids in eligible.items():
-        for pid in pids:
-            by_person[pid].append(sid)
-    fillable = sum(1 for pids in eligible.values() if pids)
+    eligible, lows, targets = targets_for(people, shifts, fixed, rules, ctx, history)
     everyone = [p.id for p in people]
-    bounds = _upper_bounds(everyone, by_person, shift_by_id, fixed, rules, ctx)
-    lows = {p: float(history.get(p, History()).count) for p in everyone}
-    highs = {p: lows[p] + bounds[p] for p in everyone}
-    targets = fair_targets(lows, highs, sum(lows.values()) + fillable)
     proposal = Proposal(targets=targets, status="OPTIMAL")
     rest_hours = max([r.min_rest_hours or 0 for r in rules if r.kind == "min_rest"] or [0])
     for person_ids, shift_ids in _components(eligible):

@@ -99,6 +99,10 @@ ROUTE_OBJECTS: dict[str, dict[str, str]] = {
         name: {"pk": "vacation_planning"}
         for name in (
             "vacations-calendar",
+            "vacations-week",
+            "vacations-load",
+            "vacations-leaves",
+            "vacations-closures",
             "vacations-generate",
             "vacations-setup",
             "vacations-publish",
@@ -136,6 +140,8 @@ ROUTE_OBJECTS: dict[str, dict[str, str]] = {
         )
     },
     "vacations-proposal": {"pk": "autofill_proposal"},
+    "vacations-person": {"pk": "vacation_planning", "professional_pk": "planning_member"},
+    "vacations-leave-delete": {"pk": "unavailability"},
     "vacations-ics": {"token": "ics_token"},
 }
 
@@ -166,7 +172,13 @@ def _demo_objects(users: dict) -> dict[str, list]:
     from cpts.models import ImportRun, Membership, Professional, SasParticipation, Structure
     from planning.models import AgendaSource, DeclaredAvailability, Slot, SourceRun
     from planning.vacations.ics import token_renew
-    from planning.vacations.models import AutofillProposal, TransferRequest, Vacation, VacationPlanning
+    from planning.vacations.models import (
+        AutofillProposal,
+        TransferRequest,
+        Unavailability,
+        Vacation,
+        VacationPlanning,
+    )
     from regulation.models import Booking, Dossier, RegulatorShift, SurnumeraireRequest
     from remuneration.models import Bordereau
 
@@ -206,6 +218,14 @@ def _demo_objects(users: dict) -> dict[str, list]:
         "vacation": first(Vacation.objects.filter(state="assigned")),
         "transfer_request": first(TransferRequest.objects),
         "autofill_proposal": first(AutofillProposal.objects),
+        "unavailability": first(Unavailability.objects),
+        "planning_member": [
+            Vacation.objects.filter(planning_id=first(VacationPlanning.objects)[0], assignee__isnull=False)
+            .order_by("pk")
+            .values_list("assignee_id", flat=True)
+            .first()
+            or 999_999
+        ],
         "ics_token": [
             token_renew(
                 actor=None, planning_id=VacationPlanning.objects.values_list("pk", flat=True).first()

@@ -12,6 +12,7 @@ from planning.enums import SourceKind
 from planning.models import AgendaSource, DeclaredAvailability, SourceRun
 from planning.vacations import services as vacations
 from planning.vacations.ics import token_renew
+from planning.vacations.models import Unavailability
 from planning.vacations.services.autofill import autofill_propose
 from regulation import services
 from regulation.enums import Decision, RequestChannel, Transition
@@ -111,7 +112,14 @@ def _vacations(prof, coordinator) -> dict:
         time_limit=1,
     )
     token = token_renew(actor=coordinator, planning_id=setup["planning"].pk)
+    # A leave under way: deleting it is refused (a redirect) for who may, 403 for the others.
+    leave = Unavailability.objects.create(
+        professional=prof,
+        starts_at=timezone.now() - dt.timedelta(days=1),
+        ends_at=timezone.now() + dt.timedelta(days=1),
+    )
     return {
+        "unavailability": leave.pk,
         "vacation_planning": setup["planning"].pk, "vacation": held.pk, "open_vacation": free.pk,
         "transfer": transfer.pk, "proposal": proposal.pk, "ics_token": token.token,
     }  # fmt: skip

@@ -106,6 +106,14 @@ ROUTES: dict[str, Route] = {
     # administer a planning; its members (effecteurs) see it and change their own vacations -----
     "planning/vacations/": R({COORD, EFF, APF}),  # my plannings (refused to who has none)
     "planning/vacations/<int:pk>/calendrier/": R(PLAN_VIEW, territorial=True, pk="vacation_planning"),
+    "planning/vacations/<int:pk>/semaine/": R(PLAN_VIEW, territorial=True, pk="vacation_planning"),
+    "planning/vacations/<int:pk>/charge/": R(PLAN_ADMIN, territorial=True, pk="vacation_planning"),
+    # a person's history: the coordinators, and the professional themselves (the world's effecteur)
+    "planning/vacations/<int:pk>/personnes/<int:professional_pk>/": R(
+        PLAN_VIEW, territorial=True, pk="vacation_planning", professional_pk="professional"
+    ),
+    "planning/vacations/<int:pk>/indisponibilites/": R(PLAN_ADMIN, territorial=True, pk="vacation_planning"),
+    "planning/vacations/<int:pk>/fermetures/": R(PLAN_ADMIN, territorial=True, pk="vacation_planning"),
     "planning/vacations/<int:pk>/generer/": R(PLAN_ADMIN, "POST", True, pk="vacation_planning"),
     "planning/vacations/<int:pk>/parametrage/": R(PLAN_ADMIN, territorial=True, pk="vacation_planning"),
     "planning/vacations/<int:pk>/publier/": R(PLAN_ADMIN, "POST", True, pk="vacation_planning"),
@@ -119,6 +127,12 @@ ROUTES: dict[str, Route] = {
     "planning/vacations/demandes/<int:pk>/valider/": R(PLAN_ADMIN, "POST", True, pk="transfer"),
     "planning/vacations/mes-vacations/": R({EFF}),
     "planning/vacations/pot-commun/": R({EFF}),
+    "planning/vacations/mes-indisponibilites/": R({EFF}),
+    # the owner of the leave, a coordinator of their structure (the world's leave is under way:
+    # refused with a message, never deleted)
+    "planning/vacations/indisponibilites/<int:pk>/supprimer/": R(
+        PLAN_VIEW, "POST", True, pk="unavailability"
+    ),
     "planning/vacations/vacation/<int:pk>/prendre/": R({EFF}, "POST", True, pk="open_vacation"),
     "planning/vacations/vacation/<int:pk>/changer/": R({EFF}, territorial=True, pk="vacation"),
     "planning/vacations/vacation/<int:pk>/confirmer/": R(PLAN_VIEW, territorial=True, pk="vacation"),

@@ -102,6 +102,10 @@ def calendar_page(request: HttpRequest, pk: int) -> HttpResponse:
     data = month_calendar(planning=planning, first=first, group_id=group_id, professional_id=professional_id)
     groups = list(VacationGroup.objects.filter(planning=planning).order_by("name").values_list("pk", "name"))
     context = {
+        "people": selectors.planning_people(planning=planning),
+        "filters": "".join(
+            f"&{k}={v}" for k, v in (("groupe", group_id), ("personne", professional_id)) if v
+        ),
         "title": f"{planning.name} — {data['label']}",
         "planning": planning,
         "cal": data,
@@ -219,18 +223,14 @@ def proposal(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def unfilled(request: HttpRequest, pk: int) -> HttpResponse:
-    """Open vacations of the month and why they stay empty (the latest proposal's explanation)."""
+    """Open vacations of the month and why each stays empty, computed now from current data
+    (who may take it, or which rule blocks each member), never a past proposal's explanation."""
+    from planning.vacations.services.coverage import unfilled_now
+
     planning = managed_planning(request, pk)
     first = parse_month(request.GET.get("mois"))
-    start, end = month_bounds(first)
-    vacations = list(
-        Vacation.objects.filter(planning=planning, state="open", starts_at__gte=start, starts_at__lt=end)
-        .select_related("vacation_type", "group")
-        .order_by("starts_at")
-    )
-    latest = AutofillProposal.objects.filter(planning=planning).order_by("-created_at", "-id").first()
-    reasons = {line["vacation_id"]: line["reasons"] for line in (latest.unfilled if latest else [])}
-    rows = [{"vacation": v, "reasons": reasons.get(v.pk, [])} for v in vacations]
+    last = month_bounds(first)[1].date() - timedelta(days=1)
+    rows = unfilled_now(planning=planning, start=first, end=last)
     return render(
         request,
         "planning/vacations/unfilled.html",

@@ -114,3 +114,33 @@ class RuleForm(DsfrBaseForm):
     value = forms.DecimalField(
         label="Valeur (nombre, % ou heures)", min_value=1, max_value=1000, decimal_places=2
     )
+
+
+def _date_field(label: str) -> forms.DateField:
+    return forms.DateField(label=label, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+
+class LeaveForm(DsfrBaseForm):
+    """A leave over whole days (both included); the rules are the service's (French messages)."""
+
+    start = _date_field("Du")
+    end = _date_field("Au (inclus)")
+    reason = forms.CharField(label="Motif (facultatif)", max_length=150, required=False)
+
+
+class CoordinatorLeaveForm(LeaveForm):
+    professional = forms.TypedChoiceField(label="Professionnel", coerce=int)
+    confirm = forms.BooleanField(
+        label="Enregistrer même si le professionnel tient des vacations pendant cette période "
+        "(elles resteront attribuées, à réattribuer)",
+        required=False,
+    )
+    field_order = ["professional", "start", "end", "reason", "confirm"]
+
+    def __init__(self, *args, people=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["professional"].choices = list(people)
+
+
+class ClosureForm(DsfrBaseForm):
+    day = _date_field("Jour de fermeture")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from planning.vacations.web import coordinator, leave, pages, professional, setup
+from planning.vacations.web import coordinator, leave, notifications, pages, professional, setup
 
 urlpatterns = [
     path("", coordinator.plannings, name="vacations-plannings"),
@@ -25,6 +25,7 @@ urlpatterns = [
     path("mes-indisponibilites/", leave.my_leaves, name="vacations-my-leaves"),
     path("indisponibilites/<int:pk>/supprimer/", leave.delete_leave, name="vacations-leave-delete"),
     path("pot-commun/", professional.pool, name="vacations-pool"),
+    path("mes-notifications/", notifications.preferences, name="vacations-notifications"),
     path("vacation/<int:pk>/prendre/", professional.claim, name="vacations-claim"),
     path("vacation/<int:pk>/changer/", professional.transfer, name="vacations-transfer"),
     path("vacation/<int:pk>/confirmer/", professional.confirm, name="vacations-confirm"),

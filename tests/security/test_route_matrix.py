@@ -133,6 +133,8 @@ ROUTES: dict[str, Route] = {
     "planning/vacations/indisponibilites/<int:pk>/supprimer/": R(
         PLAN_VIEW, "POST", True, pk="unavailability"
     ),
+    # my notification choices: professionals and coordinators (follow-ups, validations)
+    "planning/vacations/mes-notifications/": R({EFF, COORD}),
     "planning/vacations/vacation/<int:pk>/prendre/": R({EFF}, "POST", True, pk="open_vacation"),
     "planning/vacations/vacation/<int:pk>/changer/": R({EFF}, territorial=True, pk="vacation"),
     "planning/vacations/vacation/<int:pk>/confirmer/": R(PLAN_VIEW, territorial=True, pk="vacation"),

@@ -36,7 +36,6 @@ class PreferencesForm(DsfrBaseForm):
                 choices=NotificationChannel.choices,
                 widget=forms.CheckboxSelectMultiple,
                 required=False,
-                help_text="Rien de coché : aucun message de ce type.",
             )
 
     def channels(self) -> dict:

@@ -89,7 +89,8 @@ def reminders_send(*, now=None) -> int:
     ).select_related("planning", "vacation_type")
     for vacation in upcoming:
         for hours in vacation.planning.reminder_hours or [48, 2]:
-            if now < vacation.starts_at - timedelta(hours=int(hours)):
+            # ``[0]``: the coordinator turned reminders off (an empty list means the defaults)
+            if int(hours) <= 0 or now < vacation.starts_at - timedelta(hours=int(hours)):
                 continue
             text = f"Rappel : vacation « {vacation.vacation_type.name} » {_when(vacation)} ({vacation.planning.name})."
             sent += notify(

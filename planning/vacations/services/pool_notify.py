@@ -94,7 +94,8 @@ def due_threshold(*, offer: Offer, now: datetime) -> int | None:
     "24 h" follow-up of a planning closing changes 24 h ahead still reaches people in time."""
     vacation = offer.vacation
     close = offer.request.deadline if offer.request is not None else vacation.starts_at
-    hours = [int(h) for h in (vacation.planning.followup_hours or DEFAULT_FOLLOWUP_HOURS)]
+    # ``[0]``: the coordinator turned follow-ups off (an empty list means the defaults)
+    hours = [int(h) for h in (vacation.planning.followup_hours or DEFAULT_FOLLOWUP_HOURS) if int(h) > 0]
     reached = [
         h
         for h in hours

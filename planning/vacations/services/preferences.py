@@ -7,9 +7,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from planning.vacations.enums import NotificationKind
+from planning.vacations.events import VacationAudit
 from planning.vacations.models_notify import NotificationPreference
 from planning.vacations.preferences import EMAIL, SMS, is_mobile, normalise_phone
+from sas_platform.events import audit_event_write
 from sas_platform.exceptions import ApplicationError
+
+#: Reminders and follow-ups are set in hours before the vacation, up to two weeks.
+MAX_NOTICE_HOURS = 336
 
 
 def preference_problems(*, mobile_phone: str, channels: dict) -> list[str]:
@@ -47,3 +52,39 @@ def notification_preferences_save(*, user, mobile_phone: str, channels: dict) ->
     preference.updated_at = timezone.now()
     preference.save()
     return preference
+
+
+def parse_hours(raw: str, *, label: str) -> list[int]:
+    """``"48, 2"`` → ``[48, 2]`` (distinct, largest first); a French message names the bad value."""
+    values = []
+    for part in (raw or "").replace(";", ",").split(","):
+        part = part.strip().removesuffix("h").strip()
+        if not part:
+            continue
+        if not part.isdigit() or not 1 <= int(part) <= MAX_NOTICE_HOURS:
+            raise ApplicationError(
+                f"{label} : « {part} » n'est pas un nombre d'heures entre 1 et {MAX_NOTICE_HOURS}.",
+                code="invalid",
+            )
+        values.append(int(part))
+    return sorted(set(values), reverse=True)
+
+
+@transaction.atomic
+def planning_notifications_set(*, planning, actor, reminder_hours: list[int], followup_hours: list[int]):
+    """The planning's reminders before each vacation and follow-ups on untaken offers (hours
+    before the start; issue 11 §6 "per planning"). An empty list: none of that kind."""
+    for label, values in (("Rappels", reminder_hours), ("Relances", followup_hours)):
+        if any(not 1 <= int(h) <= MAX_NOTICE_HOURS for h in values):
+            raise ApplicationError(f"{label} : entre 1 et {MAX_NOTICE_HOURS} heures.", code="invalid")
+    before = {"reminders": planning.reminder_hours, "followups": planning.followup_hours}
+    planning.reminder_hours = sorted(set(reminder_hours), reverse=True) or [0]
+    planning.followup_hours = sorted(set(followup_hours), reverse=True) or [0]
+    planning.save(update_fields=["reminder_hours", "followup_hours"])
+    audit_event_write(
+        event_type=VacationAudit.NOTIFICATIONS_SET,
+        actor=actor,
+        obj=planning,
+        params={"before": before, "reminders": reminder_hours, "followups": followup_hours},
+    )
+    return planning

@@ -15,7 +15,13 @@ from dsfr.forms import DsfrBaseForm
 from cpts.selectors import vacations as directory
 from planning.vacations.enums import NotificationChannel, NotificationKind
 from planning.vacations.preferences import recipient_of
-from planning.vacations.services.preferences import notification_preferences_save, preference_problems
+from planning.vacations.services.preferences import (
+    notification_preferences_save,
+    parse_hours,
+    planning_notifications_set,
+    preference_problems,
+)
+from planning.vacations.web.coordinator import managed_planning
 from sas_platform.exceptions import ApplicationError
 
 
@@ -85,4 +91,64 @@ def preferences(request: HttpRequest) -> HttpResponse:
             "email": request.user.email,
             "is_professional": professional is not None,
         },
+    )
+
+
+class PlanningNoticesForm(DsfrBaseForm):
+    reminder_hours = forms.CharField(
+        label="Rappels avant chaque vacation (heures)",
+        help_text="Séparées par des virgules, par exemple « 48, 2 ». Vide : aucun rappel.",
+        required=False,
+        max_length=60,
+    )
+    followup_hours = forms.CharField(
+        label="Relances sur les vacations du pot commun que personne n'a prises (heures avant)",
+        help_text="Par exemple « 48, 24 ». Vide : aucune relance.",
+        required=False,
+        max_length=60,
+    )
+
+    def clean(self):
+        data = super().clean()
+        for name, label in (("reminder_hours", "Rappels"), ("followup_hours", "Relances")):
+            try:
+                data[f"{name}_list"] = parse_hours(data.get(name, ""), label=label)
+            except ApplicationError as exc:
+                self.add_error(name, str(exc))
+        return data
+
+
+def _shown(hours: list, default: str) -> str:
+    if not hours:
+        return default
+    return ", ".join(str(h) for h in hours if int(h) > 0)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def planning_notices(request: HttpRequest, pk: int) -> HttpResponse:
+    """The coordinator sets the planning's reminders and follow-ups (issue 11 §6 "per planning")."""
+    planning = managed_planning(request, pk)
+    initial = {
+        "reminder_hours": _shown(planning.reminder_hours, "48, 2"),
+        "followup_hours": _shown(planning.followup_hours, "48, 24"),
+    }
+    form = PlanningNoticesForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            planning_notifications_set(
+                planning=planning,
+                actor=request.user,
+                reminder_hours=form.cleaned_data["reminder_hours_list"],
+                followup_hours=form.cleaned_data["followup_hours_list"],
+            )
+        except ApplicationError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Rappels et relances du planning enregistrés.")
+            return redirect("vacations-planning-notices", pk=planning.pk)
+    return render(
+        request,
+        "planning/vacations/planning_notices.html",
+        {"title": f"Rappels et relances — {planning.name}", "planning": planning, "form": form},
     )

@@ -18,6 +18,7 @@ urlpatterns = [
     path("<int:pk>/demandes/", coordinator.requests_page, name="vacations-requests"),
     path("<int:pk>/auto-attribution/", coordinator.self_assignment, name="vacations-self-assignment"),
     path("<int:pk>/statistiques/", coordinator.statistics, name="vacations-statistics"),
+    path("<int:pk>/rappels/", notifications.planning_notices, name="vacations-planning-notices"),
     path("propositions/<int:pk>/", coordinator.proposal, name="vacations-proposal"),
     path("vacation/<int:pk>/", coordinator.vacation_detail, name="vacations-vacation"),
     path("demandes/<int:pk>/valider/", coordinator.approve, name="vacations-approve"),

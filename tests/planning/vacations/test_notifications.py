@@ -305,3 +305,36 @@ def test_http_sms_provider_receives_reminders_and_failures_are_recorded(settings
     failed = NotificationDelivery.objects.get(status="failed")
     assert failed.recipient == "0712345678" and "503" in failed.error
     assert reminders_send() == 0 and len(httpserver.log) == 2  # recorded: never sent twice
+
+
+# --- per planning: the coordinator sets reminders and follow-ups ----------------------------
+def test_coordinator_sets_reminders_and_followups_of_the_planning(client):
+    setup = make_planning(members=2, accounts=True)
+    planning, (alice, bob) = setup["planning"], setup["people"]
+    url = reverse("vacations-planning-notices", args=[planning.pk])
+    assert client.get(url).status_code == 302
+    client.force_login(alice.user)
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"reminder_hours": "1"}).status_code == 403
+    client.force_login(setup["coordinator"])
+    page = client.get(url)
+    assert page.status_code == 200 and page.context["form"].initial == {
+        "reminder_hours": "48, 2",
+        "followup_hours": "48, 24",
+    }
+    bad = client.post(url, {"reminder_hours": "48, deux", "followup_hours": "999"})
+    errors = bad.context["form"].errors
+    assert "Rappels : « deux » n'est pas un nombre d'heures entre 1 et 336." in errors["reminder_hours"]
+    assert "Relances : « 999 » n'est pas un nombre d'heures entre 1 et 336." in errors["followup_hours"]
+    planning.refresh_from_db()
+    assert planning.reminder_hours == [] and planning.followup_hours == []
+    assert client.post(url, {"reminder_hours": "3 h, 24", "followup_hours": ""}).status_code == 302
+    planning.refresh_from_db()
+    assert planning.reminder_hours == [24, 3] and planning.followup_hours == [0]
+    assert client.get(url).context["form"].initial == {"reminder_hours": "24, 3", "followup_hours": ""}
+    vacation, _ = _pool(setup, alice, hours_ahead=30)
+    assert followups_send(now=vacation.starts_at - timedelta(hours=26)) == 0  # turned off
+    assert reminders_send() == 0  # 30 h before: the 48 h reminder is no longer set
+    assert reminders_send(now=vacation.starts_at - timedelta(hours=23)) == 1  # the 24 h one
+    assert "Rappel" in _to(alice.user)[0].body
+    assert _to(bob.user) == []

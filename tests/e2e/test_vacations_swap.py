@@ -163,8 +163,9 @@ def test_doctor_chooses_notifications(page, live_server, login, screenshot, cpts
     from planning.vacations.models import NotificationPreference
 
     _structure, (alice, _bob, _carol) = cpts
+    page.set_viewport_size({"width": 375, "height": 800})  # a doctor's phone
     login(page, alice.user.email, DEFAULT_PASSWORD)
-    page.get_by_role("link", name="Mes vacations").first.click()
+    page.goto(f"{live_server.url}/planning/vacations/mes-vacations/")
     page.get_by_role("link", name="Mes notifications").click()
     expect(page.locator("h1")).to_have_text("Mes notifications")
     reminders = page.get_by_role("group", name="Rappels avant une de mes vacations")
@@ -184,3 +185,22 @@ def test_doctor_chooses_notifications(page, live_server, login, screenshot, cpts
     saved = NotificationPreference.objects.get(user=alice.user)
     assert saved.mobile_phone == "0612345678"
     assert saved.channels["reminder"] == ["email", "sms"] and saved.channels["pool_digest"] == []
+
+
+def test_coordinator_sets_the_planning_reminders_and_followups(page, live_server, login, screenshot, cpts):
+    structure, _doctors = cpts
+    planning, _vtype = _planning(structure)
+    login(page, "coordinateur@demo.sas")
+    page.goto(f"{live_server.url}/planning/vacations/{planning.pk}/parametrage/")
+    page.get_by_role("link", name="rappels et relances").click()
+    expect(page.get_by_label("Rappels avant chaque vacation (heures)")).to_have_value("48, 2")
+    page.get_by_label("Rappels avant chaque vacation (heures)").fill("24, 2")
+    page.get_by_label("Relances sur les vacations du pot commun", exact=False).fill("72, douze")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_test_id("planning-notices")).to_contain_text("« douze » n'est pas un nombre d'heures")
+    page.get_by_label("Relances sur les vacations du pot commun", exact=False).fill("72, 12")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.locator("#messages")).to_contain_text("Rappels et relances du planning enregistrés")
+    screenshot(page, "vacations-planning-notices")
+    planning.refresh_from_db()
+    assert (planning.reminder_hours, planning.followup_hours) == ([24, 2], [72, 12])

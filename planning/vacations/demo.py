@@ -44,6 +44,7 @@ def _setup(structure, members: list[int], rng: random.Random) -> VacationPlannin
         name=f"{PLANNING_NAME} – {structure.name}",
         change_deadline_hours=24,
         reminder_hours=[48, 2],
+        followup_hours=[48, 24],
     )
     groups = [
         VacationGroup.objects.create(planning=planning, name="Secteur nord"),

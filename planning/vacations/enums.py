@@ -66,3 +66,18 @@ class VacationEventKind(models.TextChoices):
     DONE = "done", "Déclarée effectuée"
     NOT_DONE = "not_done", "Déclarée non effectuée"
     POOLED = "pooled", "Remise au pot commun"
+
+
+class NotificationKind(models.TextChoices):
+    """The kinds of messages a user chooses channels for ("Mes notifications", issue 11 §6)."""
+
+    REMINDER = "reminder", "Rappels avant une de mes vacations"
+    CHANGE = "change", "Changement d'une de mes vacations (cédée, reçue, échangée, déplacée, annulée)"
+    POOL_DIGEST = "pool_digest", "Offres du pot commun (un résumé par jour)"
+    FOLLOW_UP = "follow_up", "Relances : vacations que personne n'a encore prises"
+    REQUEST = "request", "Demandes à traiter (cession, échange, validation)"
+
+
+class NotificationChannel(models.TextChoices):
+    EMAIL = "email", "Courriel"
+    SMS = "sms", "SMS"

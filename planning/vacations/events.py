@@ -27,6 +27,7 @@ class VacationAudit(models.TextChoices):
     LEAVE_DECLARED = "planning.unavailability_declared", "Indisponibilité déclarée"
     LEAVE_DELETED = "planning.unavailability_deleted", "Indisponibilité supprimée"
     CLOSURE_CHANGED = "planning.closure_days_changed", "Jours de fermeture modifiés"
+    NOTIFICATIONS_SET = "planning.vacation_notifications_set", "Rappels et relances d'un planning modifiés"
 
 
 def vacation_history_write(

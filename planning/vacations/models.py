@@ -45,6 +45,9 @@ class VacationPlanning(models.Model):
         "auto-attribution ouverte jusqu'au", null=True, blank=True
     )
     reminder_hours = models.JSONField("rappels avant la vacation (h)", default=list, blank=True)
+    followup_hours = models.JSONField(
+        "relances du pot commun avant la vacation (h)", default=list, blank=True
+    )
     closure_days = models.JSONField("jours de fermeture (AAAA-MM-JJ)", default=list, blank=True)
     is_active = models.BooleanField("actif", default=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -368,3 +371,4 @@ from planning.vacations.models_feeds import (  # noqa: E402, F401  (same app, sp
     NotificationDelivery,
     VacationSlot,
 )
+from planning.vacations.models_notify import NotificationPreference  # noqa: E402, F401

@@ -111,6 +111,7 @@ ROUTE_OBJECTS: dict[str, dict[str, str]] = {
             "vacations-requests",
             "vacations-self-assignment",
             "vacations-statistics",
+            "vacations-planning-notices",
             "api-vacations-list",
             "api-vacations-statistics",
         )

@@ -122,6 +122,7 @@ ROUTES: dict[str, Route] = {
     "planning/vacations/<int:pk>/demandes/": R(PLAN_ADMIN, territorial=True, pk="vacation_planning"),
     "planning/vacations/<int:pk>/auto-attribution/": R(PLAN_ADMIN, "POST", True, pk="vacation_planning"),
     "planning/vacations/<int:pk>/statistiques/": R(PLAN_ADMIN, territorial=True, pk="vacation_planning"),
+    "planning/vacations/<int:pk>/rappels/": R(PLAN_ADMIN, territorial=True, pk="vacation_planning"),
     "planning/vacations/propositions/<int:pk>/": R(PLAN_ADMIN, territorial=True, pk="proposal"),
     "planning/vacations/vacation/<int:pk>/": R(PLAN_VIEW, territorial=True, pk="vacation"),
     "planning/vacations/demandes/<int:pk>/valider/": R(PLAN_ADMIN, "POST", True, pk="transfer"),
@@ -133,6 +134,8 @@ ROUTES: dict[str, Route] = {
     "planning/vacations/indisponibilites/<int:pk>/supprimer/": R(
         PLAN_VIEW, "POST", True, pk="unavailability"
     ),
+    # my notification choices: professionals and coordinators (follow-ups, validations)
+    "planning/vacations/mes-notifications/": R({EFF, COORD}),
     "planning/vacations/vacation/<int:pk>/prendre/": R({EFF}, "POST", True, pk="open_vacation"),
     "planning/vacations/vacation/<int:pk>/changer/": R({EFF}, territorial=True, pk="vacation"),
     "planning/vacations/vacation/<int:pk>/confirmer/": R(PLAN_VIEW, territorial=True, pk="vacation"),

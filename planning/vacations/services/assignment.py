@@ -83,13 +83,15 @@ def set_assignee(
     return concerned
 
 
-def _notice_on_commit(vacation: Vacation, professional_ids) -> None:
+def _notice_on_commit(vacation: Vacation, professional_ids, *, moved: bool = False) -> None:
     """After the change is committed, tell the people concerned (only if it was published)."""
     if not vacation.published:
         return
     from planning.vacations.services.notify import change_notice
 
-    transaction.on_commit(lambda: change_notice(vacation=vacation, professional_ids=professional_ids))
+    transaction.on_commit(
+        lambda: change_notice(vacation=vacation, professional_ids=professional_ids, moved=moved)
+    )
 
 
 def _ensure_changeable(vacation: Vacation) -> None:
@@ -223,4 +225,5 @@ def vacation_move(*, vacation_id: int, starts_at, ends_at, actor) -> list[str]:
     vacation_history_write(
         vacation=vacation, kind=VacationEventKind.MOVED, actor=actor, audit=VacationAudit.MOVED
     )
+    _notice_on_commit(vacation, [vacation.assignee_id], moved=True)
     return concerned

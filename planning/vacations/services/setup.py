@@ -38,6 +38,8 @@ def planning_create(*, structure_id: int, name: str, actor, **options) -> Vacati
     planning = VacationPlanning(structure_id=structure.pk, name=name.strip(), **options)
     if not planning.reminder_hours:
         planning.reminder_hours = [48, 2]
+    if not planning.followup_hours:
+        planning.followup_hours = [48, 24]
     planning.full_clean()
     planning.save()
     audit_event_write(event_type=VacationAudit.PLANNING_CREATED, actor=actor, obj=planning)

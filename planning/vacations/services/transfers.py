@@ -96,6 +96,10 @@ def transfer_create(
     audit_event_write(
         event_type=VacationAudit.TRANSFER_CREATED, actor=actor, obj=request, params={"kind": kind}
     )
+    if to_professional_id and vacation.published:
+        from planning.vacations.services.notify import request_notice
+
+        transaction.on_commit(lambda: request_notice(request_id=request.pk))
     return request
 
 
@@ -196,6 +200,9 @@ def transfer_accept(
         ensure_member(vacation=vacation, professional_id=professional_id)
         ignore = [request.counter_vacation_id] if request.counter_vacation_id else []
         ensure_rules(vacation=vacation, professional_id=professional_id, ignore_ids=ignore)
+        from planning.vacations.services.notify import approval_notice
+
+        transaction.on_commit(lambda: approval_notice(request_id=request_id))
         return _close(request, TransferStatus.AWAITING_APPROVAL, actor, taker_id=professional_id)
     _apply(request, taker_id=professional_id, actor=actor)
     return _close(request, TransferStatus.DONE, actor, taker_id=professional_id)

@@ -244,7 +244,13 @@ def requests_page(request: HttpRequest, pk: int) -> HttpResponse:
     planning = managed_planning(request, pk)
     rows = (
         TransferRequest.objects.filter(vacation__planning=planning)
-        .select_related("vacation__vacation_type", "from_professional", "to_professional", "taken_by")
+        .select_related(
+            "vacation__vacation_type",
+            "counter_vacation__vacation_type",
+            "from_professional",
+            "to_professional",
+            "taken_by",
+        )
         .order_by("-created_at")[:100]
     )
     return render(

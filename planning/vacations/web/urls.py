@@ -1,6 +1,6 @@
 from django.urls import path
 
-from planning.vacations.web import coordinator, leave, pages, professional, setup
+from planning.vacations.web import coordinator, leave, notifications, pages, professional, setup
 
 urlpatterns = [
     path("", coordinator.plannings, name="vacations-plannings"),
@@ -18,6 +18,7 @@ urlpatterns = [
     path("<int:pk>/demandes/", coordinator.requests_page, name="vacations-requests"),
     path("<int:pk>/auto-attribution/", coordinator.self_assignment, name="vacations-self-assignment"),
     path("<int:pk>/statistiques/", coordinator.statistics, name="vacations-statistics"),
+    path("<int:pk>/rappels/", notifications.planning_notices, name="vacations-planning-notices"),
     path("propositions/<int:pk>/", coordinator.proposal, name="vacations-proposal"),
     path("vacation/<int:pk>/", coordinator.vacation_detail, name="vacations-vacation"),
     path("demandes/<int:pk>/valider/", coordinator.approve, name="vacations-approve"),
@@ -25,6 +26,7 @@ urlpatterns = [
     path("mes-indisponibilites/", leave.my_leaves, name="vacations-my-leaves"),
     path("indisponibilites/<int:pk>/supprimer/", leave.delete_leave, name="vacations-leave-delete"),
     path("pot-commun/", professional.pool, name="vacations-pool"),
+    path("mes-notifications/", notifications.preferences, name="vacations-notifications"),
     path("vacation/<int:pk>/prendre/", professional.claim, name="vacations-claim"),
     path("vacation/<int:pk>/changer/", professional.transfer, name="vacations-transfer"),
     path("vacation/<int:pk>/confirmer/", professional.confirm, name="vacations-confirm"),

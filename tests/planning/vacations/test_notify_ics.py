@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
+from cpts.models import PracticePlace
 from planning.vacations import services
 from planning.vacations.ics import token_renew
 from planning.vacations.models import NotificationDelivery
@@ -52,13 +53,15 @@ def test_reminders_are_sent_once_even_if_the_beat_runs_twice(settings, tmp_path)
     settings.SMS_BACKEND, settings.SMS_FILE = "file", str(tmp_path / "sms.jsonl")
     setup = make_planning(accounts=True, reminder_hours=[48, 2])
     alice = setup["people"][0]
+    # SMS by default only when a mobile number is known (here: the practice place's number)
+    PracticePlace.objects.filter(professional=alice).update(phone="+33612345678")
     make_vacation(setup, timezone.now() + timedelta(hours=30), assignee=alice)
     first = reminders_send()
     assert first == 2  # the 48 h reminder: an e-mail and an SMS (the 2 h one is not due yet)
     assert reminders_send() == 0
     assert len(mail.outbox) == 1 and "Rappel" in mail.outbox[0].body
     lines = (tmp_path / "sms.jsonl").read_text(encoding="utf-8").splitlines()
-    assert len(lines) == 1 and json.loads(lines[0])["to"] == "+33491112233"
+    assert len(lines) == 1 and json.loads(lines[0])["to"] == "+33612345678"
     assert NotificationDelivery.objects.count() == 2
     later = reminders_send(now=timezone.now() + timedelta(hours=29))
     assert later == 2  # the 2 h reminder

@@ -20,6 +20,8 @@ ALLOWED_HOSTS = read("ALLOWED_HOSTS", "list", default=["127.0.0.1", "localhost",
 CSRF_TRUSTED_ORIGINS = read("CSRF_TRUSTED_ORIGINS", "list", default=[])
 DEMO_MODE = read("DEMO_MODE", "bool", default=True)
 PLATFORM_NAME = "Plateforme SAS & CPTS"
+# The platform's public address, for absolute links in e-mails and SMS (vacation notices, digests).
+PLATFORM_URL = read("PLATFORM_URL", default="http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

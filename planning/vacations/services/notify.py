@@ -4,7 +4,6 @@ sent, so a beat running twice (or two workers at once) sends nothing twice."""
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
 
 from django.conf import settings
@@ -43,9 +42,8 @@ def deliver(*, key: str, channel: str, recipient: str, subject: str, body: str) 
 
 
 def site_url(path: str) -> str:
-    """An absolute link for a message (``PLATFORM_URL`` setting or environment variable)."""
-    base = str(getattr(settings, "PLATFORM_URL", "") or os.environ.get("PLATFORM_URL", "") or "")
-    return (base or "http://localhost:8000").rstrip("/") + path
+    """An absolute link for a message (the ``PLATFORM_URL`` setting, from the environment)."""
+    return str(settings.PLATFORM_URL).rstrip("/") + path
 
 
 def recipient_of_professional(professional_id: int) -> Recipient:

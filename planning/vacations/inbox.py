@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
-from planning.vacations.enums import TransferStatus, VacationState
+from planning.vacations.enums import TransferKind, TransferStatus, VacationState
 from planning.vacations.models import TransferRequest, Vacation
 
 #: How far back "mes vacations" shows past vacations (to confirm them).
@@ -65,3 +65,47 @@ def awaiting_approval_by_planning(*, planning_ids: Iterable[int]) -> dict[int, i
         .annotate(n=Count("id"))
     )
     return {row["vacation__planning_id"]: row["n"] for row in rows}
+
+
+# --- The pool page: what a professional may take, and why not ---------------------------------
+#: Offers checked one by one against the rules (each check costs a few queries).
+CHECKED_OFFERS = 60
+
+
+def pool_offers(*, professional_id: int, plannings, now: datetime | None = None) -> list[TransferRequest]:
+    """Vacations released to the pool of the professional's plannings, by others, still open."""
+    now = now or timezone.now()
+    return list(
+        TransferRequest.objects.filter(
+            kind=TransferKind.POOL,
+            status=TransferStatus.PENDING,
+            deadline__gt=now,
+            vacation__planning__in=list(plannings),
+        )
+        .exclude(from_professional_id=professional_id)
+        .select_related("vacation__vacation_type", "vacation__planning", "from_professional")
+        .order_by("vacation__starts_at")[:200]
+    )
+
+
+def self_assignable(*, plannings, now: datetime | None = None) -> list[Vacation]:
+    """Open, published, coming vacations of the plannings whose self-assignment window is open."""
+    now = now or timezone.now()
+    window = [p.pk for p in plannings if p.self_assignment_open(now)]
+    return list(
+        Vacation.objects.filter(
+            planning_id__in=window, state=VacationState.OPEN, published=True, starts_at__gt=now
+        )
+        .select_related("vacation_type", "planning", "group")
+        .order_by("starts_at")[:200]
+    )
+
+
+def blocking_problems(*, vacations: list[Vacation], professional_id: int) -> dict[int, list[str]]:
+    """Vacation id → the rules the professional would break by taking it (issue 11 §3: the same
+    checks as the claim), for the first :data:`CHECKED_OFFERS`; later ones are checked on claim."""
+    from planning.vacations.selectors import problems_for
+
+    return {
+        v.pk: problems_for(vacation=v, professional_id=professional_id) for v in vacations[:CHECKED_OFFERS]
+    }

@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cpts.selectors import vacations as directory
 from planning.vacations import inbox, permissions, selectors
-from planning.vacations.enums import TransferKind, TransferStatus, VacationState
+from planning.vacations.enums import TransferStatus, VacationState
 from planning.vacations.models import TransferRequest, Vacation
 from planning.vacations.services import (
     transfer_accept,
@@ -73,25 +72,14 @@ def pool(request: HttpRequest) -> HttpResponse:
     me = _me(request)
     now = timezone.now()
     plannings = list(selectors.plannings_for_user(user=request.user))
-    pooled = (
-        TransferRequest.objects.filter(
-            kind=TransferKind.POOL,
-            status=TransferStatus.PENDING,
-            deadline__gt=now,
-            vacation__planning__in=plannings,
-        )
-        .exclude(from_professional=me)
-        .select_related("vacation__vacation_type", "vacation__planning", "from_professional")
-        .order_by("vacation__starts_at")[:200]
-    )
-    window = [p.pk for p in plannings if p.self_assignment_open(now)]
-    open_vacations = (
-        Vacation.objects.filter(
-            Q(planning_id__in=window), state=VacationState.OPEN, published=True, starts_at__gt=now
-        )
-        .select_related("vacation_type", "planning", "group")
-        .order_by("starts_at")[:200]
-    )
+    pooled = inbox.pool_offers(professional_id=me.pk, plannings=plannings, now=now)
+    open_vacations = inbox.self_assignable(plannings=plannings, now=now)
+    problems = inbox.blocking_problems(vacations=[r.vacation for r in pooled], professional_id=me.pk)
+    problems.update(inbox.blocking_problems(vacations=open_vacations, professional_id=me.pk))
+    for item in pooled:
+        item.problems = problems.get(item.vacation_id, [])
+    for vacation in open_vacations:
+        vacation.problems = problems.get(vacation.pk, [])
     return render(
         request,
         "planning/vacations/pool.html",

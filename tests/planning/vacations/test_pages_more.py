@@ -134,6 +134,12 @@ def test_professional_declares_a_leave_then_cannot_claim(client, setup):
     response = client.post(reverse("vacations-my-leaves"), {"start": day, "end": day, "reason": "Congé"})
     assert response.status_code == 302
     assert Unavailability.objects.filter(professional=colleague).count() == 1
+    # The pool shows why, with no button; a colleague free that day still gets the button.
+    pool = client.get(reverse("vacations-pool")).content.decode()
+    assert 'data-testid="pool-blocked"' in pool and "Indisponibilité" in pool
+    assert "Prendre cette vacation" not in pool
+    client.force_login(setup["people"][2].user)
+    assert "Prendre cette vacation" in client.get(reverse("vacations-pool")).content.decode()
     with pytest.raises(ApplicationError, match="Indisponibilité"):
         vacation_claim(vacation_id=setup["free"].pk, professional_id=colleague.pk, actor=colleague.user)
     with pytest.raises(ApplicationError, match="Indisponibilité"):

@@ -14,7 +14,6 @@ from playwright.sync_api import expect
 
 from planning.vacations import services as vacations
 from remuneration.models import AciIndicatorTarget, ProtocolAct
-from sas_platform.demo import DEMO_PASSWORD
 from sas_platform.models import User
 from tests.cpts.factories import CoordinatorFactory
 from tests.planning.vacations.factories import make_planning, make_vacation
@@ -59,16 +58,6 @@ def cpts_world(demo_platform):
     return {"structure": structure, "doctor": doctor, "today": today}
 
 
-def _page_for(browser, browser_context_args, live_server, email, **extra):
-    page = browser.new_context(**{**browser_context_args, **extra}, accept_downloads=True).new_page()
-    page.goto(f"{live_server.url}/connexion/")
-    page.get_by_label("Adresse électronique").fill(email)
-    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_load_state("networkidle")
-    return page
-
-
 def _fill(page, doctor, day: dt.date, *, cumulated: bool):
     form = page.get_by_test_id("protocol-form")
     form.locator("select[name=protocol]").select_option("urinary")
@@ -81,13 +70,11 @@ def _fill(page, doctor, day: dt.date, *, cumulated: bool):
         form.locator("label[for=id_common_law_billed]").click()
 
 
-def test_coordinator_records_a_protocol_act_and_reads_the_indicators(
-    cpts_world, live_server, browser, browser_context_args
-):
+def test_coordinator_records_a_protocol_act_and_reads_the_indicators(cpts_world, live_server, page, login):
     SHOTS.mkdir(parents=True, exist_ok=True)
     structure, doctor = cpts_world["structure"], cpts_world["doctor"]
     day = cpts_world["today"] - dt.timedelta(days=1)
-    page = _page_for(browser, browser_context_args, live_server, "coordinateur@demo.sas")
+    login(page, "coordinateur@demo.sas")
     page.get_by_role("link", name="Protocoles de coopération").first.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("CPTS du Vieux-Port")
     expect(page.get_by_test_id("protocol-empty")).to_be_visible()
@@ -117,15 +104,10 @@ def test_coordinator_records_a_protocol_act_and_reads_the_indicators(
     expect(envelope.get_by_test_id("aci-variable").first).to_contain_text("18000,00")  # 30,000 × 60 %
     page.screenshot(path=str(SHOTS / "remuneration-structures-3-indicators.png"), full_page=True)
 
-    mobile = _page_for(
-        browser,
-        browser_context_args,
-        live_server,
-        "coordinateur@demo.sas",
-        viewport={"width": 375, "height": 800},
-    )
-    mobile.goto(f"{live_server.url}/remuneration/aci/")
-    expect(mobile.get_by_test_id("aci-contract")).to_be_visible()
-    mobile.screenshot(path=str(SHOTS / "remuneration-structures-4-indicators-375.png"), full_page=True)
-    mobile.goto(f"{live_server.url}/remuneration/protocoles/{structure.pk}/")
-    mobile.screenshot(path=str(SHOTS / "remuneration-structures-5-protocols-375.png"), full_page=True)
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(f"{live_server.url}/remuneration/aci/")
+    expect(page.get_by_test_id("aci-contract")).to_be_visible()
+    page.screenshot(path=str(SHOTS / "remuneration-structures-4-indicators-375.png"), full_page=True)
+    page.goto(f"{live_server.url}/remuneration/protocoles/{structure.pk}/")
+    expect(page.get_by_test_id("protocol-acts")).to_contain_text("PAT-2026-017")
+    page.screenshot(path=str(SHOTS / "remuneration-structures-5-protocols-375.png"), full_page=True)

@@ -4,8 +4,8 @@ trail, provisional rows flagged); bordereaux read-only (their workflow runs in t
 from django.contrib import admin, messages
 from django.utils.html import format_html
 
-from remuneration.models import Bareme, Bordereau, ProtocolAct
-from remuneration.services import bareme_confirm, bareme_save
+from remuneration.models import AciIndicatorTarget, Bareme, Bordereau, ProtocolAct
+from remuneration.services import aci_target_delete, aci_target_save, bareme_confirm, bareme_save
 from sas_platform.models import AuditEvent
 from sas_platform.permissions import is_platform_admin
 
@@ -81,3 +81,49 @@ class ProtocolActAdmin(admin.ModelAdmin):
         "common_law_billed",
     ]
     list_filter = ["protocol", "is_second", "common_law_billed"]
+
+
+@admin.register(AciIndicatorTarget)
+class AciIndicatorTargetAdmin(admin.ModelAdmin):
+    """A CPTS contract's indicators, weights and targets (DOMAIN.md §7.6), recorded from the signed
+    contract by platform administrators; the coordinator reads them on the ACI page."""
+
+    list_display = ["structure", "year", "mission", "indicator", "weight", "target", "updated_by"]
+    list_filter = ["year", "mission", "indicator"]
+    search_fields = ["structure__name"]
+    raw_id_fields = ["structure"]
+    readonly_fields = ["updated_by", "updated_at", "history"]
+
+    @admin.display(description="historique")
+    def history(self, obj):
+        if not obj.pk:
+            return "-"
+        events = AuditEvent.objects.filter(
+            object_type="remuneration.aciindicatortarget", object_id=str(obj.pk)
+        )[:20]
+        return format_html(
+            "<br>".join(["{}"] * len(events)) or "-",
+            *[f"{e.occurred_at:%d/%m/%Y %H:%M} {e.actor_label} : {e.params.get('before')}" for e in events],
+        )
+
+    def has_view_permission(self, request, obj=None):
+        return is_platform_admin(request.user)
+
+    def has_add_permission(self, request):
+        return is_platform_admin(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return is_platform_admin(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_platform_admin(request.user)
+
+    def save_model(self, request, obj, form, change):
+        aci_target_save(actor=request.user, target=obj)
+
+    def delete_model(self, request, obj):
+        aci_target_delete(actor=request.user, target=obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            aci_target_delete(actor=request.user, target=obj)

@@ -16,7 +16,10 @@ class RemunerationConfig(AppConfig):
         navigation.register(
             "Préparer un bordereau", "remuneration:prepare", {Role.ADMIN_SAS, Role.ADMIN_PLATEFORME}
         )
-        navigation.register("Enveloppe ACI", "remuneration:aci", {Role.COORDINATEUR_STRUCTURE})
+        navigation.register("Enveloppe ACI et indicateurs", "remuneration:aci", {Role.COORDINATEUR_STRUCTURE})
+        navigation.register(
+            "Protocoles de coopération", "remuneration:protocols", {Role.COORDINATEUR_STRUCTURE}
+        )
         navigation.register("Mes rémunérations", "remuneration:mine", {Role.EFFECTEUR, Role.REGULATEUR})
         register_step(40, "remuneration", seed_remuneration_demo)
         # The home says what the bordereaux page shows (same selector, same scoping).

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from decimal import Decimal
 
 from django.utils import timezone
 
+from cpts.selectors.pay import cpts_of_territory
 from regulation import services as regulation_services
 from regulation.selectors.pay import shift_pay_facts
 from remuneration.enums import BordereauKind, BordereauStatus
-from remuneration.models import Bordereau
+from remuneration.models import AciIndicatorTarget, Bordereau
 from remuneration.rules.periods import PARIS, period_parse, previous_period
 from remuneration.services import (
     bordereau_compute,
@@ -105,6 +107,35 @@ def _compute(kind: str, period: str, admin) -> Bordereau | None:
         return None  # e.g. a barème ended: the demo shows what can be computed
 
 
+#: The demo contracts' variable-part indicators (DOMAIN.md §7.6): (indicator, weight %, target).
+DEMO_CONTRACT = (
+    ("vacations_done", Decimal(40), Decimal(20)),
+    ("sas_requests_with_appointment", Decimal(35), Decimal(10)),
+    ("participating_doctors", Decimal(25), Decimal(5)),
+)
+
+
+def _contract_targets(year: int, admin) -> int:
+    """The demo CPTS's contract indicators for ``year`` (idempotent: existing rows are kept)."""
+    created = 0
+    for cpts in cpts_of_territory(departement=DEMO_DEPARTEMENT, on=dt.date(year, 12, 31)):
+        for indicator, weight, target in DEMO_CONTRACT:
+            _, new = AciIndicatorTarget.objects.get_or_create(
+                structure_id=cpts.id,
+                mission="access",
+                year=year,
+                indicator=indicator,
+                defaults={
+                    "weight": weight,
+                    "target": target,
+                    "source": "Contrat ACI (démo)",
+                    "updated_by": admin,
+                },
+            )
+            created += new
+    return created
+
+
 def seed_remuneration_demo(rng: random.Random) -> dict:
     from remuneration.migrations._bareme_seed import seed
     from remuneration.models import Bareme
@@ -134,6 +165,7 @@ def seed_remuneration_demo(rng: random.Random) -> dict:
         statuses[period] = target.value
     quarter = previous_period(BordereauKind.INDICATOR_9, f"{today.year}-Q{(today.month - 1) // 3 + 1}")
     ind9 = _compute(BordereauKind.INDICATOR_9, quarter, admin)
+    _contract_targets(today.year, admin)
     aci = _compute(BordereauKind.ACI, str(today.year), admin)
     return {
         "remuneration_shifts": shifts,

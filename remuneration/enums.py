@@ -77,3 +77,24 @@ class ProtocolKind(models.TextChoices):
     ANKLE_SPRAIN = "ankle_sprain", "Entorse de la cheville (kinésithérapeute)"
     LOW_BACK_PAIN = "low_back_pain", "Lombalgie aiguë (kinésithérapeute)"
     OTHER = "other", "Autre protocole SNP"
+
+
+class AciMission(models.TextChoices):
+    """Missions of a CPTS contract whose variable part is weighed on indicators (DOMAIN.md §7.6)."""
+
+    ACCESS = "access", "Amélioration de l'accès aux soins (socle)"
+
+
+class AciIndicator(models.TextChoices):
+    """CPTS indicators a contract may weigh its variable part on (DOMAIN.md §5, §7.6)."""
+
+    PARTICIPATING_DOCTORS = "participating_doctors", "Médecins participant au SAS via la CPTS"
+    OTHER_PROFESSIONALS = "other_professionals", "Autres professionnels membres"
+    SAS_REQUESTS_WITH_APPOINTMENT = (
+        "sas_requests_with_appointment",
+        "Demandes du SAS terminées par un rendez-vous",
+    )
+    VACATIONS_DONE = "vacations_done", "Vacations SNP effectuées"
+    VACATION_HOURS = "vacation_hours", "Heures de vacations SNP effectuées"
+    VACATION_PATIENTS = "vacation_patients", "Patients vus en vacation"
+    SNP_CONSULTATIONS = "snp_consultations", "Consultations SNP (toutes catégories)"

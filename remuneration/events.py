@@ -22,6 +22,8 @@ class RemunerationEvent(models.TextChoices):
     BORDEREAU_SENT_BACK = "remuneration.bordereau_sent_back", "Bordereau renvoyé (ARS)"
     BORDEREAU_LOCKED = "remuneration.bordereau_locked", "Bordereau exporté et verrouillé (CPAM)"
     BORDEREAU_PAID = "remuneration.bordereau_paid", "Bordereau payé (CPAM)"
+    ACI_TARGET_SAVED = "remuneration.aci_target_saved", "Indicateur de contrat ACI enregistré"
+    ACI_TARGET_DELETED = "remuneration.aci_target_deleted", "Indicateur de contrat ACI supprimé"
     PROTOCOL_ACT_RECORDED = "remuneration.protocol_act_recorded", "Acte de protocole enregistré"
 
 

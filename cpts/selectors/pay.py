@@ -205,3 +205,12 @@ def structures_of_departement(*, departement: str) -> dict[int, StructureIdentit
         "pk", "kind", "name", "finess", "siret"
     )
     return {r[0]: StructureIdentity(*r) for r in rows}
+
+
+def professions_by_id(*, professional_ids) -> dict[int, tuple[str, str]]:
+    """``{professional id: (RPPS profession code, specialty code)}`` (one query): which SNP
+    consultations were by GPs, other specialists or paramedics (DOMAIN.md §5)."""
+    rows = Professional.objects.filter(pk__in=[p for p in professional_ids if p]).values_list(
+        "pk", "profession_code", "specialty_code"
+    )
+    return {pk: (profession or "", specialty or "") for pk, profession, specialty in rows}

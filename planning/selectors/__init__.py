@@ -72,6 +72,7 @@ from planning.selectors.sources import (
     sources_visible_to,
 )
 from planning.selectors.structure_rule import StructureRule, structure_rule, week_verdict
+from planning.selectors.vacation_totals import VacationTotals, vacation_totals_by_structure
 from planning.vacations.facts import VacationFact, vacation_facts
 
 __all__ = [
@@ -88,6 +89,7 @@ __all__ = [
     "SlotSearchResult",
     "StructureRule",
     "VacationFact",
+    "VacationTotals",
     "agenda_source_authenticate",
     "availability_occurrences",
     "candidate_rows",
@@ -120,6 +122,7 @@ __all__ = [
     "sources_visible_to",
     "structure_rule",
     "vacation_facts",
+    "vacation_totals_by_structure",
     "week_bounds",
     "week_verdict",
 ]

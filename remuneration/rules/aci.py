@@ -13,8 +13,12 @@
   the tables in reach are the same; the case decides the terms (without SAS, the access mission
   keeps the initial ACI terms, i.e. its SNP indicators, until a SAS exists) and who gets the
   operating increase and the non-retroactive majoration.
-- Variable part: the table amount × the weighted share of indicators reached (the contract's
-  weights; 100 % in the simulator unless given). Fixed part: 75 % at mission start, prorated to the
+- Variable part ("actions et résultats", "weighted in the contract", paid "on indicators": §7.6,
+  Sénat report r25-032): DOMAIN.md gives no finer formula, so the rule is the contract's own:
+  **variable = table maximum × Σ weights (%) of the indicators reached / 100**, an indicator being
+  reached when its value for the year is at least its target (all or nothing; a target exactly met
+  is reached). Weights not recorded: the variable part cannot be computed (``None`` share); the
+  simulator takes a share as given (100 % unless told). Fixed part: 75 % at mission start, prorated to the
   days left in the first year, the balance at the anniversary.
 """
 
@@ -64,6 +68,9 @@ class AciInput:
     early_mission: bool = False
     variable_reached: Decimal = Decimal(1)
     majoration_from: dt.date | None = None
+    #: mission → share of the variable part reached (``None``: the contract's weights are not
+    #: recorded, nothing computed); missions absent take ``variable_reached``
+    variable_shares: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -74,6 +81,8 @@ class AciComponent:
     variable: Decimal
     majoration: Decimal
     note: str = ""
+    variable_max: Decimal = ZERO
+    variable_computed: bool = True
 
     @property
     def total(self) -> Decimal:
@@ -163,7 +172,7 @@ def aci_envelope(inp: AciInput, tables) -> AciResult:
     for mission in inp.missions:
         if mission not in MISSIONS:
             raise ValueError(f"Mission inconnue : {mission}.")
-        note = ""
+        note, table_variable, computed = "", ZERO, True
         if mission == "crisis":
             fixed, variable, note = _crisis(inp, tables)
         else:
@@ -174,11 +183,20 @@ def aci_envelope(inp: AciInput, tables) -> AciResult:
                     ZERO,
                     f"Montant non disponible pour la taille {inp.size} (barème : taille 4 seulement).",
                 )
-            table_variable = tables[variable_code].for_size(inp.size) if variable_code else ZERO
-            variable = quantize_eur((table_variable or ZERO) * reached)
+            table_variable = (tables[variable_code].for_size(inp.size) if variable_code else ZERO) or ZERO
+            variable, computed, note = _variable(inp, mission, table_variable, reached, note)
         majoration = quantize_eur((fixed + variable) * rate * share)
         components.append(
-            AciComponent(mission, MISSION_LABELS[mission], quantize_eur(fixed), variable, majoration, note)
+            AciComponent(
+                mission,
+                MISSION_LABELS[mission],
+                quantize_eur(fixed),
+                variable,
+                majoration,
+                note,
+                variable_max=quantize_eur(table_variable if mission != "crisis" else variable),
+                variable_computed=computed,
+            )
         )
     operating = ZERO
     if inp.signed_on is not None and inp.signed_on <= OPERATING_INCREASE_DEADLINE:
@@ -207,10 +225,49 @@ def fixed_payment_schedule(fixed: Decimal, mission_start: dt.date) -> tuple[Deci
     return prorata, advance, due - advance
 
 
-def weighted_reached(indicators: list[tuple[Decimal, int, int]]) -> Decimal:
-    """The weighted share reached of ``(weight, target, value)`` indicators (each capped at 100 %)."""
-    total_weight = sum((w for w, _, _ in indicators), Decimal(0))
-    if not total_weight:
-        return Decimal(0)
-    score = sum((w * min(Decimal(v) / Decimal(t), Decimal(1)) for w, t, v in indicators if t > 0), Decimal(0))
-    return score / total_weight
+def _variable(inp: AciInput, mission: str, maximum: Decimal, reached: Decimal, note: str):
+    """``(variable, computed, note)`` of a mission: the maximum × the share reached."""
+    if not maximum:
+        return ZERO, True, note
+    shares = inp.variable_shares or {}
+    if mission in shares and shares[mission] is None:
+        return (
+            ZERO,
+            False,
+            (note + " " if note else "")
+            + "Part variable non calculée : indicateurs du contrat non renseignés.",
+        )
+    share = shares.get(mission, reached)
+    share = min(max(share, Decimal(0)), Decimal(1))
+    return quantize_eur(maximum * share), True, note
+
+
+@dataclass(frozen=True)
+class IndicatorProgress:
+    """One contract indicator against the year's value (DOMAIN.md §5, §7.6)."""
+
+    indicator: str
+    weight: Decimal  # % of the variable part
+    target: Decimal
+    value: Decimal
+
+    @property
+    def reached(self) -> bool:
+        return self.value >= self.target
+
+    @property
+    def progress(self) -> int:
+        """Per cent of the target (capped at 100) for a progress bar."""
+        if self.target <= 0:
+            return 100
+        return int(min(self.value / self.target, Decimal(1)) * 100)
+
+
+def variable_share(progress: list[IndicatorProgress]) -> Decimal | None:
+    """Σ weights (%) of the indicators reached / 100, at most 1; ``None`` when the contract's
+    indicators are not recorded (DOMAIN.md §7.6: the variable part is paid on indicators, weighted
+    in the contract)."""
+    if not progress:
+        return None
+    total = sum((p.weight for p in progress if p.reached), Decimal(0))
+    return min(total, Decimal(100)) / Decimal(100)

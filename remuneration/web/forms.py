@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from dsfr.forms import DsfrBaseForm
 
-from remuneration.enums import BordereauKind, BordereauStatus
+from remuneration.enums import BordereauKind, BordereauStatus, ProtocolKind
 from remuneration.rules.aci import CRISIS_CHOICES, MISSION_LABELS, MISSIONS
 
 
@@ -77,3 +77,37 @@ class AciSimulatorForm(DsfrBaseForm):
 
 
 __all__ = ["MISSIONS"]
+
+
+class ProtocolActForm(DsfrBaseForm):
+    """A protocol act (DOMAIN.md §7.7); the rules are checked by ``protocol_act_record``."""
+
+    protocol = forms.ChoiceField(
+        label="Protocole", choices=[("", "Choisir un protocole"), *ProtocolKind.choices]
+    )
+    patient_pseudonym = forms.CharField(
+        label="Patient (pseudonyme)",
+        max_length=64,
+        help_text="Le code que la structure attribue au patient : ni nom, ni NIR.",
+    )
+    act_date = forms.DateField(label="Date de l'acte", widget=forms.DateInput(attrs={"type": "date"}))
+    professional = forms.TypedChoiceField(label="Professionnel", coerce=int, empty_value=None)
+    consultation = forms.ChoiceField(
+        label="Consultation",
+        choices=[
+            ("first", "Première consultation (inclusion)"),
+            ("second", "Deuxième consultation / réévaluation"),
+        ],
+        initial="first",
+        widget=forms.RadioSelect,
+    )
+    common_law_billed = forms.BooleanField(
+        label="Le patient a aussi été facturé en droit commun par les mêmes professionnels le jour même ou le lendemain",
+        required=False,
+    )
+
+    def __init__(self, *args, members=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["professional"].choices = [("", "Choisir un membre")] + [
+            (p.pk, f"{p.last_name} {p.first_name} ({p.identifier})") for p in members
+        ]

@@ -13,6 +13,9 @@ urlpatterns = [
     path("preparer/progression/", views.prepare_progress, name="prepare-progress"),
     path("aci/", views.aci_envelopes, name="aci"),
     path("aci/simulateur/", views.aci_simulate, name="aci-simulate"),
+    path("protocoles/", views.protocol_structures, name="protocols"),
+    path("protocoles/<int:pk>/", views.protocol_acts, name="protocol-acts"),
+    path("protocoles/<int:pk>/declaration.csv", views.protocol_report, name="protocol-report"),
     path("mes-remunerations/", views.my_remuneration, name="mine"),
     path("mes-remunerations/preuve.csv", views.my_proof, name="mine-proof"),
 ]

@@ -88,6 +88,8 @@ ROUTE_OBJECTS: dict[str, dict[str, str]] = {
     "bordereau": {"pk": "bordereau"},
     "bordereau-action": {"pk": "bordereau", "action": "bordereau_action"},
     "bordereau-export": {"pk": "bordereau", "fmt": "export_format"},
+    "protocol-acts": {"pk": "structure"},
+    "protocol-report": {"pk": "structure"},
     "api-remuneration-bordereau": {"pk": "bordereau"},
     "api-remuneration-bordereau-validate": {"pk": "bordereau"},
     "api-remuneration-bordereau-send-back": {"pk": "bordereau"},
@@ -154,6 +156,7 @@ EXTRA_QUERIES: dict[str, list[str]] = {
     "vacations-plannings": ["?mois=2026-01"],
     "api-planning-slots-search": ["?commune=13055"],
     "commune-autocomplete": ["?q=aub"],
+    "aci": ["?annee=2025", "?annee=inconnue"],
 }
 
 

@@ -165,6 +165,13 @@ ROUTES: dict[str, Route] = {
     ),
     "remuneration/aci/": R({COORD, CPAM, ARS, ASAS, APF}),
     "remuneration/aci/simulateur/": R({COORD, CPAM, ARS, ASAS, APF}, "POST"),
+    # protocol acts (DOMAIN.md §7.7): the structure's managers (cpts.selectors.can_manage_structure:
+    # its coordinators, the SAS administrators of its territory, platform administrators)
+    "remuneration/protocoles/": R({COORD, ASAS, APF}),
+    "remuneration/protocoles/<int:pk>/": R({COORD, ASAS, APF}, territorial=True, pk="structure"),
+    "remuneration/protocoles/<int:pk>/declaration.csv": R(
+        {COORD, ASAS, APF}, territorial=True, pk="structure"
+    ),
     "remuneration/mes-remunerations/": R({EFF, REG}),
     "remuneration/mes-remunerations/preuve.csv": R({EFF, REG}),
     # --- regulation desk: territory 13's desk only (DOMAIN.md §2) ------------------------------

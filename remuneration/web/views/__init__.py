@@ -9,6 +9,7 @@ from remuneration.web.views.bordereaux import (
 )
 from remuneration.web.views.mine import my_proof, my_remuneration
 from remuneration.web.views.prepare import prepare, prepare_progress
+from remuneration.web.views.protocols import protocol_acts, protocol_report, protocol_structures
 
 __all__ = [
     "aci_envelopes",
@@ -21,4 +22,7 @@ __all__ = [
     "my_remuneration",
     "prepare",
     "prepare_progress",
+    "protocol_acts",
+    "protocol_report",
+    "protocol_structures",
 ]

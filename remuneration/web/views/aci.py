@@ -13,13 +13,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from cpts.selectors import structures_coordinated_by
-from cpts.selectors.pay import cpts_facts_for_structures, cpts_of_territory, cpts_participation_counts
-from regulation.selectors.pay import acts_of_structures, structure_requests_ended_in_appointment
+from cpts.selectors.pay import cpts_facts_for_structures, cpts_of_territory
 from remuneration import permissions
 from remuneration.api.apis.simulations import simulate_aci
 from remuneration.rules.aci import AciInput, aci_envelope
-from remuneration.rules.cpts_indicators import cpts_indicators
 from remuneration.rules.periods import period_parse
+from remuneration.selectors.aci import aci_contract_progress, cpts_indicators_of_period, variable_shares_of
 from remuneration.services.builders.aci import aci_tables
 from remuneration.web.forms import AciSimulatorForm
 from sas_platform.exceptions import ApplicationError
@@ -36,50 +35,71 @@ def _cpts_for(user, on: dt.date):
     return result
 
 
+def _year(request) -> int:
+    today = timezone.localdate().year
+    try:
+        year = int(request.GET.get("annee") or today)
+    except ValueError:
+        return today
+    return year if 2019 <= year <= today + 1 else today
+
+
+def _envelope(cpts, year: int, tables, shares):
+    if tables is None:
+        return None
+    return aci_envelope(
+        AciInput(
+            size=cpts.size,
+            members=cpts.members,
+            signed_on=cpts.aci_signed_on,
+            with_sas=cpts.territory_with_sas,
+            year=year,
+            missions=("access", "crisis"),
+            year_of_contract=max(1, year - cpts.aci_signed_on.year + 1) if cpts.aci_signed_on else 1,
+            variable_shares=shares,
+        ),
+        tables,
+    )
+
+
 @login_required
 @require_GET
 def aci_envelopes(request: HttpRequest) -> HttpResponse:
+    """The envelope of each CPTS, the indicators of the year (DOMAIN.md §5: participation, SAS
+    requests ended in an appointment, vacations done, SNP consultations by category) and the
+    contract's indicators (weights, targets: read-only here) with their progress (§7.6)."""
     if not permissions.can_view_aci(request.user):
         raise PermissionDenied
-    year = timezone.localdate().year
+    year = _year(request)
     period = period_parse("aci", str(year))
-    rows, error = [], None
+    error = None
     try:
         tables = aci_tables(period.last_day)
     except ApplicationError as exc:
         tables, error = None, exc.message
     cpts_list = _cpts_for(request.user, period.last_day)
-    requests = structure_requests_ended_in_appointment(
-        structure_ids=[c.id for c in cpts_list], start=period.start, end=period.end
+    ids = [c.id for c in cpts_list]
+    indicators = cpts_indicators_of_period(
+        cpts_ids=ids, period=period, on=min(timezone.localdate(), period.last_day)
     )
-    for cpts in cpts_list:
-        envelope = None
-        if tables is not None:
-            envelope = aci_envelope(
-                AciInput(
-                    size=cpts.size,
-                    members=cpts.members,
-                    signed_on=cpts.aci_signed_on,
-                    with_sas=cpts.territory_with_sas,
-                    year=year,
-                    missions=("access", "crisis"),
-                    year_of_contract=max(1, year - cpts.aci_signed_on.year + 1) if cpts.aci_signed_on else 1,
-                ),
-                tables,
-            )
-        indicators = cpts_indicators(
-            counts=cpts_participation_counts(structure_id=cpts.id, on=timezone.localdate()),
-            requests=requests.get(cpts.id, {}),
-            acts=acts_of_structures(structure_ids=[cpts.id], start=period.start, end=period.end),
-        )
-        rows.append({"cpts": cpts, "envelope": envelope, "indicators": indicators})
+    progress = aci_contract_progress(cpts_ids=ids, year=year, indicators=indicators)
+    rows = [
+        {
+            "cpts": cpts,
+            "envelope": _envelope(cpts, year, tables, variable_shares_of(progress.get(cpts.id))),
+            "indicators": indicators[cpts.id],
+            "contract": progress.get(cpts.id, {}).get("access"),
+        }
+        for cpts in cpts_list
+    ]
     return render(
         request,
         "remuneration/aci.html",
         {
-            "title": "Enveloppe ACI",
+            "title": "Enveloppe ACI et indicateurs",
             "rows": rows,
             "year": year,
+            "years": list(range(timezone.localdate().year, 2021, -1)),
             "error": error,
             "form": AciSimulatorForm(initial={"members": 0, "year_of_contract": 1}),
         },

@@ -11,7 +11,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from remuneration import permissions, selectors, services
 from remuneration.api.apis.bordereaux import export_response
-from remuneration.enums import EDITABLE_STATUSES, BordereauStatus, ExportFormat
+from remuneration.enums import EDITABLE_STATUSES, BordereauKind, BordereauStatus, ExportFormat
+from remuneration.selectors.indicator9 import indicator9_gaps_for_territory
 from remuneration.web.forms import BordereauFilterForm, SendBackForm
 from sas_platform.exceptions import ApplicationError
 
@@ -80,6 +81,11 @@ def bordereau_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_recompute": permissions.can_compute_bordereau(user, bordereau)
             and bordereau.status in EDITABLE_STATUSES,
             "send_back_form": SendBackForm(),
+            "ind9_gaps": indicator9_gaps_for_territory(
+                territory_code=bordereau.territory_id, quarter=bordereau.period
+            )
+            if bordereau.kind == BordereauKind.INDICATOR_9
+            else None,
         },
     )
 

@@ -1,6 +1,7 @@
 """Effecteur and régulateur: « mes rémunérations », each amount with why, down to the facts; the
 indicator 8 conditions of the year and an exportable proof (DOMAIN.md §7.1: weeks with ≥ 2 h
-visible, participation history) to hand to the CPAM."""
+visible, participation history) to hand to the CPAM; indicator 9's count for the current and the
+previous quarter, with every surnuméraire act not counted by the tiers and why (§7.2)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from cpts.selectors.pay import Declaration, ParticipantFacts
 from remuneration import permissions, selectors
 from remuneration.exceptions import BaremeGapError
 from remuneration.selectors.baremes import bareme_in_force
+from remuneration.selectors.indicator9 import indicator9_gaps_for_doctor, recent_quarters
 from remuneration.services.builders.indicator8 import indicator8_for
 from sas_platform.selectors import territories_for_user
 
@@ -58,6 +60,17 @@ def my_remuneration(request: HttpRequest) -> HttpResponse:
     year = timezone.localdate().year
     result, weeks, gap, history = _indicator8(request.user, year)
     lines = selectors.lines_for_professional(rpps=request.user.rpps)
+    professional = professional_get_by_rpps(rpps=request.user.rpps) if request.user.rpps else None
+    ind9 = []
+    if request.user.rpps:
+        for quarter in recent_quarters(timezone.localdate()):
+            gaps = indicator9_gaps_for_doctor(
+                rpps=request.user.rpps,
+                professional_id=professional.pk if professional else None,
+                quarter=quarter,
+            )
+            if gaps.recorded:
+                ind9.append(gaps)
     return render(
         request,
         "remuneration/mine.html",
@@ -69,6 +82,7 @@ def my_remuneration(request: HttpRequest) -> HttpResponse:
             "gap": gap,
             "history": history,
             "visible_weeks": [w for w in weeks if w.visible],
+            "ind9": ind9,
         },
     )
 

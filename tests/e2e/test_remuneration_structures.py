@@ -44,18 +44,26 @@ def cpts_world(demo_platform):
     doctor.last_name, doctor.first_name = "Bernard", "Louise"
     doctor.save()
     today = timezone.localdate()
+    ref = _reference_day(today)
     for days in (3, 10, 17):
-        start = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=days), dt.time(14)))
-        if start.year != today.year:
-            start = timezone.make_aware(dt.datetime(today.year, 1, 2, 14)) + dt.timedelta(days=days)
+        start = timezone.make_aware(dt.datetime.combine(ref - dt.timedelta(days=days), dt.time(14)))
         vacation = make_vacation(setup, start, assignee=doctor)
         vacations.vacation_confirm(vacation_id=vacation.pk, done=True, patients_seen=4, actor=None)
     for indicator, weight, target in (("vacations_done", 60, 3), ("sas_requests_with_appointment", 40, 10)):
         AciIndicatorTarget.objects.create(
-            structure=structure, year=today.year, mission="access", indicator=indicator,
+            structure=structure, year=ref.year, mission="access", indicator=indicator,
             weight=Decimal(weight), target=Decimal(target),
         )  # fmt: skip
-    return {"structure": structure, "doctor": doctor, "today": today}
+    return {"structure": structure, "doctor": doctor, "today": today, "ref": ref}
+
+
+def _reference_day(today: dt.date) -> dt.date:
+    """The day the journey's facts are dated from: today, except in the first 20 days of a
+    semester, when it is the last day of the previous one, so that the three past vacations
+    (3 to 17 days before) and the protocol act (the day before) fall in one year and one semester
+    whatever day the suite runs (the pages are then opened on that year and semester)."""
+    first = dt.date(today.year, 1 if today.month <= 6 else 7, 1)
+    return first - dt.timedelta(days=1) if (today - first).days < 20 else today
 
 
 def _fill(page, doctor, day: dt.date, *, cumulated: bool):
@@ -73,7 +81,9 @@ def _fill(page, doctor, day: dt.date, *, cumulated: bool):
 def test_coordinator_records_a_protocol_act_and_reads_the_indicators(cpts_world, live_server, page, login):
     SHOTS.mkdir(parents=True, exist_ok=True)
     structure, doctor = cpts_world["structure"], cpts_world["doctor"]
-    day = cpts_world["today"] - dt.timedelta(days=1)
+    ref = cpts_world["ref"]
+    day = ref - dt.timedelta(days=1)
+    year = f"?annee={ref.year}"
     login(page, "coordinateur@demo.sas")
     page.get_by_role("link", name="Protocoles de coopération").first.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("CPTS du Vieux-Port")
@@ -97,6 +107,8 @@ def test_coordinator_records_a_protocol_act_and_reads_the_indicators(cpts_world,
     assert ProtocolAct.objects.get().recorded_by.email == "coordinateur@demo.sas"
 
     page.get_by_role("link", name="Enveloppe ACI et indicateurs").first.click()
+    if ref.year != cpts_world["today"].year:
+        page.goto(f"{live_server.url}/remuneration/aci/{year}")
     envelope = page.get_by_test_id("aci-envelope")
     expect(envelope.get_by_test_id("vacations-done")).to_contain_text("3 (12,00 h, 12 patients")
     expect(envelope.get_by_test_id("aci-contract")).to_contain_text("atteint")
@@ -105,9 +117,10 @@ def test_coordinator_records_a_protocol_act_and_reads_the_indicators(cpts_world,
     page.screenshot(path=str(SHOTS / "remuneration-structures-3-indicators.png"), full_page=True)
 
     page.set_viewport_size({"width": 375, "height": 800})
-    page.goto(f"{live_server.url}/remuneration/aci/")
+    page.goto(f"{live_server.url}/remuneration/aci/{year}")
     expect(page.get_by_test_id("aci-contract")).to_be_visible()
     page.screenshot(path=str(SHOTS / "remuneration-structures-4-indicators-375.png"), full_page=True)
-    page.goto(f"{live_server.url}/remuneration/protocoles/{structure.pk}/")
+    semester = f"{day.year}-S{1 if day.month <= 6 else 2}"
+    page.goto(f"{live_server.url}/remuneration/protocoles/{structure.pk}/?semestre={semester}")
     expect(page.get_by_test_id("protocol-acts")).to_contain_text("PAT-2026-017")
     page.screenshot(path=str(SHOTS / "remuneration-structures-5-protocols-375.png"), full_page=True)

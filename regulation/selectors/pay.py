@@ -32,6 +32,7 @@ __all__ = [
     "SurnumeraireGroup",
     "act_pay_facts",
     "act_week_groups",
+    "acts_changed_since",
     "acts_of_structures",
     "is_pdsa_time",
     "pdsa_schedule_for",
@@ -97,6 +98,21 @@ def act_pay_facts(
         qs = qs.filter(rpps=rpps)
     rows = qs.order_by("appointment_start", "id").values_list(*_ACT_FIELDS)
     return [ActPayFact(*row) for row in rows.iterator(chunk_size=5000)]
+
+
+def acts_changed_since(
+    *, territory_code: str, start: dt.datetime, end: dt.datetime, since: dt.datetime
+) -> bool:
+    """Whether an act of ``[start, end)`` was recorded or corrected after ``since`` (a bordereau's
+    lock): then remuneration recomputes that period and pays the difference (issue 12 §3)."""
+    from django.db.models import Q
+
+    return ActFact.objects.filter(
+        Q(recorded_at__gt=since) | Q(corrected_at__gt=since),
+        territory_id=territory_code,
+        appointment_start__gte=start,
+        appointment_start__lt=end,
+    ).exists()
 
 
 @dataclass(frozen=True)

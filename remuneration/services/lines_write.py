@@ -37,10 +37,12 @@ COLUMNS = (
 _ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 _SEP, _NULL = "\x1f", "\x1e"  # field separator and NULL, made ``\t`` and ``\N`` by the row's translate
 _ROW = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r", _SEP: "\t", _NULL: "\\N"})
+_SEPARATORS = len(COLUMNS) - 1
 _dumps = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str).encode
 
 
 def _fields(position: int, line: LineData) -> tuple[str, ...]:
+    """The row's fields, ``_NULL`` for NULL."""
     return (
         str(position),
         line.identifier_type,
@@ -48,7 +50,7 @@ def _fields(position: int, line: LineData) -> tuple[str, ...]:
         line.last_name[:150],
         line.first_name[:150],
         line.label[:255],
-        line.fact_date.isoformat() if line.fact_date else None,
+        line.fact_date.isoformat() if line.fact_date else _NULL,
         str(line.quantity),
         line.unit,
         str(line.unit_amount),
@@ -57,7 +59,7 @@ def _fields(position: int, line: LineData) -> tuple[str, ...]:
         line.fact_key[:80],
         _dumps(line.facts),
         _dumps(line.why),
-        str(line.corrects_id) if line.corrects_id is not None else None,
+        _NULL if line.corrects_id is None else str(line.corrects_id),
     )
 
 
@@ -65,11 +67,14 @@ def _row(position: int, line: LineData) -> str:
     """One line as a row of ``COPY … FROM STDIN`` (text format, ``\\N`` for NULL), escaped in one
     ``translate``; a line whose text holds a control separator itself is escaped field by field."""
     fields = _fields(position, line)
-    joined = _SEP.join(_NULL if f is None else f for f in fields)
-    nulls = sum(f is None for f in fields)
-    if joined.count(_SEP) == len(fields) - 1 and joined.count(_NULL) == nulls:
+    joined = _SEP.join(fields)
+    nulls = (line.fact_date is None) + (line.corrects_id is None)
+    if joined.count(_SEP) == _SEPARATORS and joined.count(_NULL) == nulls:
         return joined.translate(_ROW)
-    return "\t".join("\\N" if f is None else f.translate(_ESCAPE) for f in fields)
+    values = list(fields)
+    return "\t".join(
+        "\\N" if i in (6, 15) and v == _NULL else v.translate(_ESCAPE) for i, v in enumerate(values)
+    )
 
 
 def lines_serialise(draft: Draft) -> tuple[list[str], str]:

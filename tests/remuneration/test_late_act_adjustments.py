@@ -132,3 +132,56 @@ def test_act_fact_correct_refuses_bad_input(october_snp):
         act_fact_correct(actor=people["admin_sas"], act_id=acts[0].pk, reason="x", appointment_start=None)
     acts[0].refresh_from_db()
     assert acts[0].outcome == "fulfilled" and acts[0].corrected_at is None
+
+
+def test_lines_written_by_copy_keep_every_character(people):
+    """The COPY rows escape tabs, newlines, backslashes and the writer's own separators."""
+    from remuneration.models import Bordereau
+    from remuneration.services.builders._common import Draft, LineData
+    from remuneration.services.lines_write import lines_replace, lines_serialise
+
+    tricky = "Tab\there\nnew\\line \x1f\x1e end"
+    draft = Draft(
+        lines=[
+            LineData(
+                "RPPS",
+                DOCTOR,
+                tricky,
+                "Éloïse",
+                tricky,
+                None,
+                Decimal("1.50"),
+                "heure",
+                Decimal("100.00"),
+                Decimal("150.00"),
+                "k:1",
+                [1, 2],
+                {"why": tricky},
+            ),
+            LineData(
+                "RPPS",
+                DOCTOR,
+                "Martin",
+                "Claire",
+                "ok",
+                dt.date(2026, 10, 5),
+                Decimal("1"),
+                "acte",
+                Decimal("15.00"),
+                Decimal("15.00"),
+                "k:2",
+                [3],
+                {"n": 1},
+                True,
+            ),
+        ]
+    )
+    rows, fingerprint = lines_serialise(draft)
+    assert lines_serialise(draft)[1] == fingerprint
+    b = Bordereau.objects.create(kind="snp_mrt", territory_id="13", period="2026-10")
+    lines_replace(b, draft, rows)
+    lines_replace(b, draft, rows)  # replaces, never duplicates
+    first, second = b.lines.order_by("position")
+    assert (first.last_name, first.label, first.why, first.facts) == (tricky, tricky, {"why": tricky}, [1, 2])
+    assert first.fact_date is None and first.corrects_id is None and first.quantity == Decimal("1.50")
+    assert second.fact_date == dt.date(2026, 10, 5) and second.provisional and second.position == 2

@@ -43,6 +43,7 @@ def _adjustments(bordereau):
     return list(bordereau.lines.filter(fact_key__contains="@").order_by("position"))
 
 
+@pytest.mark.sqlite_crawl  # the act-by-act path and bulk_create on SQLite: `make test` runs it there too
 def test_an_act_corrected_after_the_lock_is_an_adjustment_next_month(october_snp):
     people, acts, october = october_snp
     act_fact_correct(
@@ -134,6 +135,7 @@ def test_act_fact_correct_refuses_bad_input(october_snp):
     assert acts[0].outcome == "fulfilled" and acts[0].corrected_at is None
 
 
+@pytest.mark.sqlite_crawl
 def test_lines_written_by_copy_keep_every_character(people):
     """The COPY rows escape tabs, newlines, backslashes and the writer's own separators."""
     from remuneration.models import Bordereau

@@ -53,5 +53,5 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("remuneration", "0003_lock_triggers")]
+    dependencies = [("remuneration", "0004_aci_indicator_targets")]
     operations = [migrations.RunPython(forwards, backwards)]

@@ -26,6 +26,7 @@ BEGIN
     RETURN NULL;
 END $$ LANGUAGE plpgsql;
 
+DROP TRIGGER IF EXISTS remuneration_line_insert_lock ON remuneration_bordereauline;
 CREATE TRIGGER remuneration_line_insert_lock
 AFTER INSERT ON remuneration_bordereauline
 REFERENCING NEW TABLE AS inserted_lines

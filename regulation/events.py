@@ -43,6 +43,7 @@ class RegulationEvent(models.TextChoices):
     SHIFT_SCHEDULED = "regulation.shift_scheduled", "Garde saisie au planning"
     SHIFT_CORRECTED = "regulation.shift_corrected", "Garde corrigée"
     SHIFT_CANCELLED = "regulation.shift_cancelled", "Garde annulée"
+    ACT_FACT_CORRECTED = "regulation.act_fact_corrected", "Fait d'acte corrigé (rémunération)"
 
 
 EVENT_LABELS = dict(RegulationEvent.choices)

@@ -18,8 +18,10 @@ from regulation.models.dossiers import Dossier
 class ActFact(models.Model):
     """Facts for pay about one act, written when its outcome is known (DOMAIN.md §7.2-§7.4).
 
-    One row per booking, in the transaction that records the outcome; never updated (an outcome,
-    once known, is final: ``services.bookings._booking_status_apply``). No amounts: remuneration reads
+    One row per booking, in the transaction that records the outcome. The desk never changes it
+    (an outcome, once known, is final: ``services.bookings._booking_status_apply``); only an audited
+    correction (``services.facts.act_fact_correct``) does, and stamps ``corrected_at``: remuneration
+    then pays the difference as an adjustment when the act's period is already locked (issue 12 §3). No amounts: remuneration reads
     these rows with its dated barèmes. The doctor is identified by RPPS (professionals' data, not
     patients': DOMAIN.md §8).
     """
@@ -48,6 +50,7 @@ class ActFact(models.Model):
     outside_pdsa = models.BooleanField("hors horaires de PDSA")
     snp_candidate = models.BooleanField("candidat à la majoration SNP")
     recorded_at = models.DateTimeField("enregistré le", default=timezone.now)
+    corrected_at = models.DateTimeField("corrigé le", null=True, blank=True)
 
     class Meta:
         verbose_name = "fait pour la rémunération (acte)"

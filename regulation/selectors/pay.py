@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from regulation import policies
@@ -32,6 +34,7 @@ __all__ = [
     "SurnumeraireGroup",
     "act_pay_facts",
     "act_week_groups",
+    "acts_changed_since",
     "acts_of_structures",
     "is_pdsa_time",
     "pdsa_schedule_for",
@@ -97,6 +100,21 @@ def act_pay_facts(
         qs = qs.filter(rpps=rpps)
     rows = qs.order_by("appointment_start", "id").values_list(*_ACT_FIELDS)
     return [ActPayFact(*row) for row in rows.iterator(chunk_size=5000)]
+
+
+def acts_changed_since(
+    *, territory_code: str, start: dt.datetime, end: dt.datetime, since: dt.datetime
+) -> bool:
+    """Whether an act of ``[start, end)`` was recorded or corrected after ``since`` (a bordereau's
+    lock): then remuneration recomputes that period and pays the difference (issue 12 §3)."""
+    from django.db.models import Q
+
+    return ActFact.objects.filter(
+        Q(recorded_at__gt=since) | Q(corrected_at__gt=since),
+        territory_id=territory_code,
+        appointment_start__gte=start,
+        appointment_start__lt=end,
+    ).exists()
 
 
 @dataclass(frozen=True)
@@ -203,10 +221,10 @@ def acts_of_structures(*, structure_ids, start: dt.datetime, end: dt.datetime) -
 # --- Grouped pay facts in one SQL pass (PostgreSQL; ``None`` elsewhere: callers go act by act) ---
 
 
-@dataclass(frozen=True)
-class ActWeekGroup:
+class ActWeekGroup(NamedTuple):
     """The acts of one doctor (MT or not) in one ISO week (Paris), classified as DOMAIN.md §7.3-§7.4
-    say, with exactly the rules of :func:`policies.is_pdsa_time` and :data:`SNP_WINDOW` in SQL."""
+    say, with exactly the rules of :func:`policies.is_pdsa_time` and :data:`SNP_WINDOW` in SQL (a
+    named tuple: tens of thousands a month, made straight from the rows)."""
 
     rpps: str
     is_treating_doctor: bool
@@ -214,8 +232,8 @@ class ActWeekGroup:
     last_name: str
     first_name: str
     doctor_name: str
-    eligible_ids: tuple[int, ...]  # seen, ≤ 48 h after regulation, outside PDSA: by appointment time
-    she_ids: tuple[int, ...]  # seen, ≤ 48 h, not the MT, 19:00-21:00
+    eligible_ids: Sequence[int]  # seen, ≤ 48 h after regulation, outside PDSA: by appointment time
+    she_ids: Sequence[int]  # seen, ≤ 48 h, not the MT, 19:00-21:00
     not_seen: int
     late: int
     in_pdsa: int
@@ -246,7 +264,7 @@ ACT_WEEK_GROUPS_SQL = """
         FROM a
     )
     SELECT b.rpps, b.is_treating_doctor, to_char(b.local, 'IYYY-"W"IW') AS week,
-           coalesce(max(p.last_name), ''), coalesce(max(p.first_name), ''), max(b.doctor_name),
+           coalesce(max(p.last_name), ''), coalesce(max(p.first_name), ''), coalesce(max(b.doctor_name), ''),
            coalesce(array_agg(b.id ORDER BY b.appointment_start, b.id)
                     FILTER (WHERE b.seen AND b.within AND NOT b.pdsa), '{}'),
            coalesce(array_agg(b.id ORDER BY b.appointment_start, b.id) FILTER (
@@ -277,10 +295,7 @@ def act_week_groups(
         ]
         cursor.execute(ACT_WEEK_GROUPS_SQL, params)
         rows = cursor.fetchall()
-    return [
-        ActWeekGroup(r[0], r[1], r[2], r[3], r[4], r[5] or "", tuple(r[6]), tuple(r[7]), r[8], r[9], r[10])
-        for r in rows
-    ]
+    return list(map(ActWeekGroup._make, rows))
 
 
 @dataclass(frozen=True)

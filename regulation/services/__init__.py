@@ -30,6 +30,7 @@ from regulation.services.dossiers import (
     dossier_release,
     dossier_route,
 )
+from regulation.services.facts import act_fact_correct
 from regulation.services.orientation import treating_doctor_call_record
 from regulation.services.shifts import shift_correct, shift_end, shift_schedule, shift_start
 from regulation.services.surnumeraire import (
@@ -44,6 +45,7 @@ logger = logging.getLogger(__name__)
 __all__ = [
     "FHIR_STATUS",
     "OPEN_FIELDS",
+    "act_fact_correct",
     "appointment_feedback_record",
     "booking_hold_release",
     "booking_outcome_record",

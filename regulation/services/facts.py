@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db import transaction
+from django.utils import timezone
+
 from regulation import policies
+from regulation.enums import OUTCOME_STATUSES
+from regulation.events import RegulationEvent, dossier_event_write
 from regulation.models import ActFact, Booking, Dossier
 from regulation.selectors import pdsa_schedule_for
+from sas_platform.exceptions import ApplicationError, NotFoundError
 
 
 def act_facts_for(
@@ -79,4 +85,48 @@ def act_fact_write(dossier: Dossier, booking: Booking, now: dt.datetime) -> ActF
     fact = act_fact_build(dossier, booking, outcome_at=now, recorded_at=now)
     fact.full_clean(validate_constraints=False)
     fact.save()
+    return fact
+
+
+ACT_CORRECTABLE = {"outcome", "rpps", "doctor_name", "is_treating_doctor"}
+
+
+def act_fact_correct(*, actor, act_id: int, reason: str, **changes) -> ActFact:
+    """Correct an act's pay facts after the fact (an outcome or the effecteur's RPPS entered wrong),
+    audited on the dossier's timeline with the reason and the values before and after.
+
+    ``corrected_at`` is stamped: remuneration compares it with a bordereau's lock and pays the
+    difference as an adjustment line of a later period (issue 12 §3). Nothing changes (and no
+    event is written) when the values are already those given.
+    """
+    unknown = set(changes) - ACT_CORRECTABLE
+    if unknown:
+        raise ApplicationError(f"Champ non corrigeable : {', '.join(sorted(unknown))}.", code="invalid_field")
+    if not reason.strip():
+        raise ApplicationError("Indiquez le motif de la correction.", code="reason_required")
+    if "outcome" in changes and changes["outcome"] not in OUTCOME_STATUSES:
+        raise ApplicationError("Issue inconnue.", code="invalid_outcome")
+    with transaction.atomic():
+        fact = ActFact.objects.select_for_update().filter(pk=act_id).first()
+        if fact is None:
+            raise NotFoundError("Acte introuvable.", code="act_not_found")
+        before = {k: getattr(fact, k) for k in changes if getattr(fact, k) != changes[k]}
+        if not before:
+            return fact
+        for key in before:
+            setattr(fact, key, changes[key])
+        fact.snp_candidate = not fact.is_treating_doctor and fact.within_48h and fact.outside_pdsa
+        fact.corrected_at = timezone.now()
+        fact.save(update_fields=[*before, "snp_candidate", "corrected_at"])
+        dossier_event_write(
+            event_type=RegulationEvent.ACT_FACT_CORRECTED,
+            actor=actor,
+            dossier=fact.dossier,
+            params={
+                "act": fact.pk,
+                "reason": reason.strip()[:200],
+                "before": {k: str(v) for k, v in before.items()},
+                "after": {k: str(changes[k]) for k in before},
+            },
+        )
     return fact

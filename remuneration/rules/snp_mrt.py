@@ -183,15 +183,14 @@ def snp_mrt_from_groups(groups, *, snp_row, mrt_row, she_row, gap_error, first_d
             if code == "snp" and len(group.eligible_ids) > WEEKLY_CAP:
                 target.excess += len(group.eligible_ids) - WEEKLY_CAP
                 info["excess"] += len(group.eligible_ids) - WEEKLY_CAP
-        refused = {
-            "Patient non vu": group.not_seen,
-            "Au-delà de 48 h": group.late,
-            "Horaires de PDSA": group.in_pdsa,
-        }
-        if any(refused.values()):
+        if group.not_seen or group.late or group.in_pdsa:
             holder = totals.get((group.rpps, code))
             if holder is not None:
-                for reason, n in refused.items():
+                for reason, n in (
+                    ("Patient non vu", group.not_seen),
+                    ("Au-delà de 48 h", group.late),
+                    ("Horaires de PDSA", group.in_pdsa),
+                ):
                     if n:
                         holder.not_eligible[reason] = holder.not_eligible.get(reason, 0) + n
         if group.she_ids and she_row is not None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -12,11 +10,12 @@ from django.utils import timezone
 from remuneration.enums import EDITABLE_STATUSES, BordereauKind, BordereauStatus
 from remuneration.events import RemunerationEvent, remuneration_event_write
 from remuneration.exceptions import BordereauLockedError, BordereauStateError
-from remuneration.models import Bordereau, BordereauLine
+from remuneration.models import Bordereau
 from remuneration.money import ZERO
 from remuneration.rules.periods import period_parse
-from remuneration.services.builders import BUILDERS, Draft
+from remuneration.services.builders import BUILDERS
 from remuneration.services.builders._common import Context, Progress
+from remuneration.services.lines_write import lines_replace, lines_serialise
 from sas_platform.exceptions import NotFoundError
 from sas_platform.models import SasTerritory
 
@@ -25,13 +24,6 @@ from sas_platform.models import SasTerritory
 class ComputeResult:
     bordereau: Bordereau
     changed: bool
-
-
-def _fingerprint(draft: Draft) -> str:
-    payload = json.dumps(
-        [[line.canonical() for line in draft.lines], draft.anomalies], sort_keys=True, default=str
-    )
-    return hashlib.sha256(payload.encode()).hexdigest()
 
 
 def _refuse_if_frozen(bordereau: Bordereau | None) -> None:
@@ -70,7 +62,7 @@ def bordereau_compute(
     _refuse_if_frozen(Bordereau.objects.filter(kind=kind, territory=territory, period=parsed.code).first())
     draft = BUILDERS[BordereauKind(kind)](Context(territory=territory.pk, period=parsed, progress=progress))
     draft.anomalies = _anomalies_normalised(draft.anomalies)
-    fingerprint = _fingerprint(draft)
+    rows, fingerprint = lines_serialise(draft)
     with transaction.atomic():
         bordereau, created = Bordereau.objects.select_for_update().get_or_create(
             kind=kind, territory=territory, period=parsed.code
@@ -78,32 +70,7 @@ def bordereau_compute(
         _refuse_if_frozen(bordereau)
         if not created and bordereau.fingerprint == fingerprint:
             return ComputeResult(bordereau, False)
-        bordereau.lines.all().delete()
-        BordereauLine.objects.bulk_create(
-            [
-                BordereauLine(
-                    bordereau=bordereau,
-                    position=position,
-                    identifier_type=line.identifier_type,
-                    identifier=line.identifier,
-                    last_name=line.last_name[:150],
-                    first_name=line.first_name[:150],
-                    label=line.label[:255],
-                    fact_date=line.fact_date,
-                    quantity=line.quantity,
-                    unit=line.unit,
-                    unit_amount=line.unit_amount,
-                    amount=line.amount,
-                    provisional=line.provisional,
-                    fact_key=line.fact_key[:80],
-                    facts=line.facts,
-                    why=line.why,
-                    corrects_id=line.corrects_id,
-                )
-                for position, line in enumerate(draft.lines, start=1)
-            ],
-            batch_size=2000,
-        )
+        lines_replace(bordereau, draft, rows)
         bordereau.lines_count = len(draft.lines)
         bordereau.total = sum((line.amount for line in draft.lines), ZERO)
         bordereau.anomalies = draft.anomalies

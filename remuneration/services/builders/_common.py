@@ -30,25 +30,6 @@ class LineData:
     provisional: bool = False
     corrects_id: int | None = None
 
-    def canonical(self) -> list:
-        return [
-            self.identifier_type,
-            self.identifier,
-            self.last_name,
-            self.first_name,
-            self.label,
-            self.fact_date.isoformat() if self.fact_date else None,
-            str(self.quantity),
-            self.unit,
-            str(self.unit_amount),
-            str(self.amount),
-            self.fact_key,
-            self.facts,
-            self.why,
-            self.provisional,
-            self.corrects_id,
-        ]
-
 
 @dataclass
 class Draft:
@@ -61,6 +42,7 @@ class Context:
     territory: str
     period: Period
     progress: Progress | None = None
+    adjustments: bool = True  # False when a locked period is rebuilt to find what changed (late.py)
 
     def tick(self, done: int, total: int) -> None:
         if self.progress is not None:

@@ -13,11 +13,13 @@ from regulation.selectors.pay import (
     pdsa_schedule_for,
     surnumeraire_groups,
 )
+from remuneration.enums import BordereauKind
 from remuneration.money import ZERO, quantize_eur
 from remuneration.rules.indicator9 import indicator9_tier
 from remuneration.rules.snp_mrt import PayeeTotal, snp_mrt_evaluate, snp_mrt_from_groups
 from remuneration.selectors.baremes import bareme_rows, gap_error, pick_row
 from remuneration.services.builders._common import Context, Draft, LineData, split_name
+from remuneration.services.builders.late import late_adjustments
 
 CODE_LABELS = {
     "snp": "Majorations SNP",
@@ -159,6 +161,8 @@ def build_snp_mrt(ctx: Context) -> Draft:
                 provisional=t.provisional or code == "she",
             )
         )
+    if ctx.adjustments:
+        draft.lines.extend(late_adjustments(ctx, BordereauKind.SNP_MRT, build_snp_mrt))
     return draft
 
 
@@ -248,4 +252,6 @@ def build_indicator9(ctx: Context) -> Draft:
             )
         )
     draft.lines.sort(key=lambda line: (line.last_name, line.first_name, line.identifier))
+    if ctx.adjustments:
+        draft.lines.extend(late_adjustments(ctx, BordereauKind.INDICATOR_9, build_indicator9))
     return draft

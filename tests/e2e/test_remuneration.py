@@ -95,7 +95,7 @@ def test_prepare_validate_export_lock_then_adjust(world, live_server, page, logi
     _prepare(admin, live_server)
     admin.screenshot(path=str(OUT / "remuneration-1-prepared.png"), full_page=True)
     admin.get_by_role("link", name="Ouvrir le bordereau").click()
-    expect(admin.get_by_test_id("bordereau-total")).to_contain_text("1800,00")
+    expect(admin.get_by_test_id("bordereau-total")).to_contain_text("1\u202f800,00")
     admin.screenshot(path=str(OUT / "remuneration-2-draft.png"), full_page=True)
     bordereau = Bordereau.objects.get(kind="regulators", territory_id="13", period=last_code)
 

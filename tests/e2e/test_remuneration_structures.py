@@ -113,7 +113,7 @@ def test_coordinator_records_a_protocol_act_and_reads_the_indicators(cpts_world,
     expect(envelope.get_by_test_id("vacations-done")).to_contain_text("3 (12,00 h, 12 patients")
     expect(envelope.get_by_test_id("aci-contract")).to_contain_text("atteint")
     expect(envelope.get_by_test_id("aci-share")).to_have_text("60 %")
-    expect(envelope.get_by_test_id("aci-variable").first).to_contain_text("18000,00")  # 30,000 × 60 %
+    expect(envelope.get_by_test_id("aci-variable").first).to_contain_text("18\u202f000,00")  # 30,000 × 60 %
     page.screenshot(path=str(SHOTS / "remuneration-structures-3-indicators.png"), full_page=True)
 
     page.set_viewport_size({"width": 375, "height": 800})

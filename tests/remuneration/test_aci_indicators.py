@@ -182,7 +182,7 @@ def test_coordinator_page_shows_vacations_and_contract_progress_read_only(people
     page = client.get("/remuneration/aci/?annee=2026").content.decode()
     assert 'data-testid="vacations-done">5 (20,00 h, 15 patients' in page
     assert "Vacations SNP effectuées" in page and ">atteint<" in page
-    assert 'data-testid="aci-share">70 %' in page and "21000,00" in page  # 30,000 × 70 %
+    assert 'data-testid="aci-share">70 %' in page and "21\u202f000,00" in page  # 30,000 × 70 %
     assert "<form" not in page.split('data-testid="aci-contract"')[1].split("</table>")[0]
     assert client.get("/remuneration/aci/?annee=abc").status_code == 200
 

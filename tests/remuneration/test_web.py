@@ -136,7 +136,12 @@ def test_aci_page_and_simulator(people, territory):
     page = client.get("/remuneration/aci/").content.decode()
     # size 4, under 100 members; the contract's indicators not recorded: the variable part (at most
     # 45,000 €) is not computed, the access mission shows its fixed part only
-    assert "CPTS Test" in page and "110\u202f000,00" in page and "non calculée" in page and "45\u202f000,00" in page
+    assert (
+        "CPTS Test" in page
+        and "110\u202f000,00" in page
+        and "non calculée" in page
+        and "45\u202f000,00" in page
+    )
     result = client.post(
         "/remuneration/aci/simulateur/",
         {

@@ -297,6 +297,26 @@ def _compute() -> tuple[float, dict]:
     return time.perf_counter() - started, lines, by_kind
 
 
+def _lines_write() -> float:
+    """The other floor: writing the year's computed lines again, server-side, into an unindexed
+    copy of the lines table (no Python, no trigger): what any engine that stores them pays."""
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_lines_floor")
+        cursor.execute(
+            "CREATE TEMP TABLE bench_lines_floor (LIKE remuneration_bordereauline INCLUDING DEFAULTS)"
+        )
+        started = time.perf_counter()
+        cursor.execute(
+            """INSERT INTO bench_lines_floor SELECT l.* FROM remuneration_bordereauline l
+               JOIN remuneration_bordereau b ON b.id = l.bordereau_id
+               WHERE b.territory_id = '13' AND b.period LIKE %s""",
+            [f"{YEAR}%"],
+        )
+        elapsed = time.perf_counter() - started
+        cursor.execute("DROP TABLE bench_lines_floor")
+    return elapsed
+
+
 def _facts_fetch() -> float:
     """A floor for any engine whose rules see each act (issue 12: "every act shows why it is or is
     not eligible"): the time to read the year's act rows, the columns the rules use, once."""
@@ -360,6 +380,7 @@ def main() -> None:
             by_kind = kinds
         compute_runs.append(elapsed)
     compute_s, sql_s = min(compute_runs), min(sql_runs)
+    write_s = min(_lines_write() for _ in range(3))
     regulators = Bordereau.objects.get(kind="regulators", territory_id="13", period=f"{YEAR}-12")
     t0 = time.perf_counter()
     xlsx = render_export(regulators, "xlsx")
@@ -373,6 +394,8 @@ def main() -> None:
         "compute_by_kind_s": {kind: round(v, 3) for kind, v in by_kind.items()},
         "facts_fetch_s": round(fetch_s, 3),
         "facts_fetch_ratio_to_sql": round(fetch_s / sql_s, 2),
+        "lines_write_s": round(write_s, 3),
+        "lines_write_ratio_to_sql": round(write_s / sql_s, 2),
         "export_xlsx_s": round(t1 - t0, 3),
         "export_pdf_s": round(t2 - t1, 3),
         "lines": lines,
@@ -392,7 +415,9 @@ def main() -> None:
         f"- bare SQL aggregate of the same counts (best of 3): {sql_s:.3f} s → ratio **{compute_s / sql_s:.2f}** (target ≤ 3)\n"
         f"- by kind (s): {figures['compute_by_kind_s']}\n"
         f"- floor: reading the year's {figures['acts']} act rows once (what rules that see every act must do) "
-        f"takes {fetch_s:.3f} s alone, {fetch_s / sql_s:.1f} × the bare SQL\n"
+        f"takes {fetch_s:.3f} s alone, {fetch_s / sql_s:.1f} × the bare SQL; writing the year's "
+        f"{sum(lines.values())} lines again server-side (no Python, unindexed copy) {write_s:.3f} s, "
+        f"{write_s / sql_s:.1f} × the bare SQL\n"
         f"- exports of the regulators' bordereau ({lines.get('regulators', 0)} lines): XLSX {t1 - t0:.2f} s, PDF {t2 - t1:.2f} s\n"
         f"- lines written: {lines}\n",
     )

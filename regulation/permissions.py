@@ -101,6 +101,12 @@ def can_manage_shifts(user, territory_code: str) -> bool:
     return can_administer_territory(user, territory_code)
 
 
+def can_correct_act_fact(user, fact) -> bool:
+    """An act's pay facts (outcome, RPPS, MT flag: DOMAIN.md §7.2-§7.4) are corrected by the SAS
+    administrators of its territory and platform administrators, as shifts are; never by the desk."""
+    return can_administer_territory(user, fact.territory_id)
+
+
 def can_view_shift(user, shift) -> bool:
     if not user.is_authenticated:
         return False

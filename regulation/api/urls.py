@@ -63,6 +63,11 @@ urlpatterns = [
         apis.ShiftHistoryApi.as_view(),
         name="api-regulation-shift-history",
     ),
+    path(
+        "regulation/act-facts/<int:pk>/correct/",
+        apis.ActFactCorrectApi.as_view(),
+        name="api-regulation-act-fact-correct",
+    ),
     path("regulation/queue/", apis.QueueApi.as_view(), name="api-regulation-queue"),
     path(
         "regulation/dossiers/<int:pk>/treating-doctor/",

@@ -23,6 +23,12 @@ from regulation.selectors.dossiers import (
     queue_for_user,
     recent_for_user,
 )
+from regulation.selectors.facts import (
+    ActFactCorrection,
+    act_fact_corrections,
+    act_fact_get,
+    act_facts_of_dossier,
+)
 from regulation.selectors.hours import (
     HoursStatus,
     hours_status,
@@ -49,10 +55,14 @@ from regulation.selectors.surnumeraire import (
 )
 
 __all__ = [
+    "ActFactCorrection",
     "HoursStatus",
     "ShiftTotal",
     "SurnumeraireCandidate",
     "TimelineEntry",
+    "act_fact_corrections",
+    "act_fact_get",
+    "act_facts_of_dossier",
     "dossier_bookings",
     "dossier_read",
     "dossier_requests",

@@ -8,6 +8,7 @@ from dsfr.forms import DsfrBaseForm
 
 from regulation import plausibility
 from regulation.enums import (
+    OUTCOME_STATUSES,
     AppointmentStatus,
     CallerRelation,
     CareLevel,
@@ -230,3 +231,19 @@ class DashboardForm(forms.Form):
     )
     date = forms.DateField(label="Date", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     territoire = forms.CharField(label="Territoire", required=False, max_length=3)
+
+
+class ActFactCorrectForm(DsfrBaseForm):
+    """An act's pay facts corrected by a SAS administrator (issue 12 §3). The fields are only read
+    here: ``services.act_fact_correct`` judges them (one set of French messages with the API)."""
+
+    outcome = forms.CharField(
+        label="Issue",
+        required=False,
+        widget=forms.Select(choices=[(s.value, s.label) for s in OUTCOME_STATUSES]),
+    )
+    rpps = forms.CharField(label="RPPS de l'effecteur", max_length=20, required=False)
+    is_treating_doctor = forms.BooleanField(
+        label="L'effecteur est le médecin traitant du patient", required=False
+    )
+    reason = forms.CharField(label="Motif de la correction", max_length=200, required=False)

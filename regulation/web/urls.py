@@ -1,6 +1,6 @@
 from django.urls import path
 
-from regulation.web import dashboard, shifts, views
+from regulation.web import dashboard, facts, shifts, views
 
 urlpatterns = [
     path("", views.queue, name="regulation-queue"),
@@ -43,6 +43,7 @@ urlpatterns = [
         views.orientation_close,
         name="regulation-orientation-close",
     ),
+    path("actes/<int:pk>/", facts.act_fact_detail, name="regulation-act-fact"),
     path("rendez-vous/<int:pk>/issue/", views.booking_outcome, name="regulation-booking-outcome"),
     path("demandes/<int:pk>/reponse/", views.request_answer, name="regulation-request-answer"),
     path("structures/demandes/", views.structure_requests, name="regulation-structure-requests"),

@@ -82,8 +82,10 @@ ROUTE_OBJECTS: dict[str, dict[str, str]] = {
     "api-regulation-surnumeraire-answer": {"pk": "surnumeraire_request"},
     "api-regulation-shift-correct": {"pk": "shift"},
     "api-regulation-shift-history": {"pk": "shift"},
+    "api-regulation-act-fact-correct": {"pk": "act_fact"},
     "api-regulation-dossier-treating-doctor": {"pk": "dossier"},
     "api-regulation-dossier-bookings": {"pk": "dossier"},
+    "regulation-act-fact": {"pk": "act_fact"},
     "fhir-appointment-read": {"pk": "booking"},
     "bordereau": {"pk": "bordereau"},
     "bordereau-action": {"pk": "bordereau", "action": "bordereau_action"},
@@ -183,7 +185,7 @@ def _demo_objects(users: dict) -> dict[str, list]:
         Vacation,
         VacationPlanning,
     )
-    from regulation.models import Booking, Dossier, RegulatorShift, SurnumeraireRequest
+    from regulation.models import ActFact, Booking, Dossier, RegulatorShift, SurnumeraireRequest
     from remuneration.models import Bordereau
 
     def first(queryset):
@@ -213,6 +215,7 @@ def _demo_objects(users: dict) -> dict[str, list]:
         "booking_dossier": [booking.dossier_id] if booking else [999_999],
         "surnumeraire_request": first(SurnumeraireRequest.objects),
         "shift": first(RegulatorShift.objects),
+        "act_fact": first(ActFact.objects),
         "uidb64": [urlsafe_base64_encode(force_bytes(admin.pk))],
         "token": [default_token_generator.make_token(admin)],
         "bordereau": first(Bordereau.objects),

@@ -23,7 +23,7 @@ from tests.cpts.factories import CoordinatorFactory, MembershipFactory
 from tests.factories import UserFactory
 from tests.planning.vacations.factories import make_planning, make_vacation
 from tests.regulation import factories
-from tests.remuneration.conftest import make_shift, paris
+from tests.remuneration.conftest import make_acts, make_shift, paris
 
 TERRITORIAL_ROLES = (
     Role.ARM, Role.REGULATEUR, Role.OSNP, Role.ADMIN_SAS, Role.AGENT_ARS, Role.AGENT_CPAM,
@@ -127,7 +127,8 @@ def _vacations(prof, coordinator) -> dict:
 
 def _remuneration(users) -> dict:
     """A draft bordereau of territory 13 (issue 12): the régulateur's October shift, computed by the
-    SAS administrator of 13; and the two URL words the bordereau routes take."""
+    SAS administrator of 13; the two URL words the bordereau routes take; an act whose pay facts a
+    SAS administrator may correct."""
     from remuneration.migrations._bareme_seed import seed
     from remuneration.models import Bareme
 
@@ -137,4 +138,5 @@ def _remuneration(users) -> dict:
     result = bordereau_compute(
         actor=users["admin_sas"], kind="regulators", territory_code="13", period="2026-10"
     )
-    return {"bordereau": result.bordereau.pk, "csv": "csv", "valider": "valider"}
+    [act] = make_acts([{"start": paris(2026, 10, 5, 9, 0)}], actor=users["arm"])  # an act of October
+    return {"bordereau": result.bordereau.pk, "csv": "csv", "valider": "valider", "act_fact": act.pk}

@@ -198,6 +198,8 @@ ROUTES: dict[str, Route] = {
     "regulation/dossiers/<int:pk>/orientation/surnumeraire/": R({OSNP, REG}, "POST", True, pk="dossier"),
     "regulation/dossiers/<int:pk>/orientation/cloturer/": R({OSNP, REG}, "POST", True, pk="dossier"),
     "regulation/rendez-vous/<int:pk>/issue/": R({OSNP, REG}, "POST", True, pk="booking"),
+    # an act's pay facts: corrected by the territory's SAS administrators (issue 12 §3), not the desk
+    "regulation/actes/<int:pk>/": R({ASAS, APF}, territorial=True, pk="act_fact"),
     "regulation/demandes/<int:pk>/reponse/": R({OSNP, REG}, "POST", True, pk="request"),
     "regulation/structures/demandes/": R({COORD}),
     "regulation/tableau-de-bord/": R({ASAS, APF}),
@@ -248,6 +250,7 @@ ROUTES: dict[str, Route] = {
     "api/v1/regulation/shifts/end/": R({REG}, "POST"),
     "api/v1/regulation/shifts/<int:pk>/correct/": R({ASAS, APF}, "POST", True, pk="shift"),
     "api/v1/regulation/shifts/<int:pk>/history/": R({REG, ASAS, APF}, territorial=True, pk="shift"),
+    "api/v1/regulation/act-facts/<int:pk>/correct/": R({ASAS, APF}, "POST", True, pk="act_fact"),
     "api/v1/regulation/queue/": R(DESK),
     "api/v1/regulation/dossiers/<int:pk>/treating-doctor/": R({OSNP, REG}, "POST", True, pk="dossier"),
     "api/v1/regulation/dossiers/<int:pk>/bookings/": R(DESK, territorial=True, pk="dossier"),

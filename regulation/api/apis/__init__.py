@@ -17,6 +17,7 @@ from regulation.api.apis.dossiers import (
     DossierReleaseApi,
     DossierRouteApi,
 )
+from regulation.api.apis.facts import ACT_FACT_EXAMPLE, ActFactCorrectApi, ActFactOutputSerializer
 from regulation.api.apis.orientation import (
     DossierBookingsApi,
     DossierTreatingDoctorApi,
@@ -39,8 +40,11 @@ from regulation.api.apis.surnumeraire import (
 )
 
 __all__ = [
+    "ACT_FACT_EXAMPLE",
     "ROUTES",
     "SHIFT_EXAMPLE",
+    "ActFactCorrectApi",
+    "ActFactOutputSerializer",
     "BookingOutcomeApi",
     "BookingOutputSerializer",
     "DossierBookApi",

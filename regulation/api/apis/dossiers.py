@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -15,6 +15,7 @@ from regulation.api.apis._common import (
     dossier_for,
     dossier_out,
 )
+from regulation.api.apis.facts import ActFactOutputSerializer
 from regulation.enums import (
     CallerRelation,
     CareLevel,
@@ -112,16 +113,26 @@ class DossierListCreateApi(APIView):
         return Response(dossier_out(dossier, request), status=status.HTTP_201_CREATED)
 
 
+class DossierDetailOutputSerializer(DossierOutputSerializer):
+    act_facts = serializers.SerializerMethodField(
+        help_text="Les actes du dossier dont l'issue est connue, avec leurs faits pour la rémunération."
+    )
+
+    @extend_schema_field(ActFactOutputSerializer(many=True))
+    def get_act_facts(self, dossier) -> list:
+        return ActFactOutputSerializer(selectors.act_facts_of_dossier(dossier=dossier), many=True).data
+
+
 class DossierDetailApi(APIView):
     @extend_schema(
-        summary="Lire un dossier (lecture journalisée)",
-        responses={200: DossierOutputSerializer, 403: ErrorSerializer},
+        summary="Lire un dossier (lecture journalisée), avec ses actes",
+        responses={200: DossierDetailOutputSerializer, 403: ErrorSerializer},
     )
     def get(self, request, pk: int):
         dossier = selectors.dossier_read(
             user=request.user, dossier_id=pk, path=request.get_full_path(), purpose=AccessPurpose.API
         )
-        return Response(DossierOutputSerializer(dossier).data)  # dossier_read logged it
+        return Response(DossierDetailOutputSerializer(dossier).data)  # dossier_read logged it
 
 
 class DossierRouteApi(APIView):

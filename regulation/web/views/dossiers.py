@@ -25,6 +25,7 @@ def dossier_detail(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = dossier_read_for(request, pk)
     user = request.user
     act = functools.partial(permissions.can_act_on_dossier, user, dossier)
+    act_facts = selectors.act_facts_of_dossier(dossier=dossier)
     return render(
         request,
         "regulation/dossier.html",
@@ -34,6 +35,8 @@ def dossier_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "timeline": selectors.dossier_timeline(dossier=dossier),
             "bookings": selectors.dossier_bookings(dossier=dossier),
             "requests": selectors.dossier_requests(dossier=dossier),
+            "act_facts": act_facts,
+            "can_correct_acts": bool(act_facts) and permissions.can_correct_act_fact(user, act_facts[0]),
             "can_claim": act(Action.CLAIM),
             "can_route_amu": act(Action.ROUTE_AMU),
             "can_route_gp": act(Action.ROUTE_GENERAL_PRACTICE),

@@ -74,7 +74,10 @@ def test_a_common_law_billing_found_after_the_lock_is_a_negative_adjustment(peop
     assert line.corrects == paid and line.fact_key == f"protocol_first:{msp['structure'].pk}@2026-S1"
     assert (line.quantity, line.amount) == (Decimal("-1.00"), Decimal("-25.00"))
     assert line.identifier == "130011111" and line.last_name == "MSP du Panier"
-    assert line.label.startswith("Régularisation 2026-S1 : Protocoles SNP") and "corrige la ligne 1" in line.label
+    assert (
+        line.label.startswith("Régularisation 2026-S1 : Protocoles SNP")
+        and "corrige la ligne 1" in line.label
+    )
     assert line.facts == [acts[1].pk] and line.why["paid"] == "75.00" and line.why["now"] == "50.00"
     assert s2.total == Decimal("0.00")  # 25 € for September's inclusion, −25 € regularised
     january.refresh_from_db()

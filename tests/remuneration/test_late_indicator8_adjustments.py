@@ -122,3 +122,12 @@ def test_the_adjustment_is_made_once_across_years(people):
     assert [line.amount for line in adjustments(y2024)] == [Decimal("-1400.00")]
     assert adjustments(compute(people, "2025").bordereau) == []
     assert BordereauLine.objects.filter(fact_key__endswith="@2023").count() == 1
+
+
+def test_a_late_declaration_is_paid_once(people):
+    bernard = doctor("Bernard")
+    locked(people, "2023")
+    declare(bernard, D(2023, 4, 1), D(2023, 12, 31))
+    y2024 = locked(people, "2024")
+    assert [(line.amount, line.corrects) for line in adjustments(y2024)] == [(Decimal("1400.00"), None)]
+    assert adjustments(compute(people, "2025").bordereau) == []

@@ -78,8 +78,9 @@ def _lost(paid, now: dict, year: int, opened_on) -> set[str]:
 def indicator8_late(ctx: Context, rebuild: Callable[[Context], Draft]) -> list[LineData]:
     """Adjustment lines for the locked earlier years whose declarations changed (module docstring)."""
     result: list[LineData] = []
-    opened_on = territory_opened_on(ctx.territory)
+    opened_on = None
     for bordereau in locked_before(ctx, KIND):
+        opened_on = opened_on or territory_opened_on(ctx.territory)
         old = period_parse(KIND, bordereau.period)
         since = bordereau.locked_at or bordereau.computed_at
         if since is None:

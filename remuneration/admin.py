@@ -72,6 +72,10 @@ class BordereauAdmin(admin.ModelAdmin):
 
 @admin.register(ProtocolAct)
 class ProtocolActAdmin(admin.ModelAdmin):
+    """Platform administrators may record, correct or delete an act even in a locked semester (a late
+    report, a common-law billing found afterwards, an act recorded by mistake): the next semester's
+    bordereau pays the difference as an adjustment line (builders/protocols.py, issue 12 §3)."""
+
     list_display = [
         "structure",
         "protocol",

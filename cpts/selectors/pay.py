@@ -56,16 +56,26 @@ class ParticipantFacts:
     declarations: tuple[Declaration, ...]
 
 
-def participants_of_territory(*, departement: str, start: dt.date, end: dt.date) -> list[ParticipantFacts]:
-    """Doctors with a declaration overlapping ``[start, end]`` who practise in the département (an
-    active place there) or participate through one of its structures."""
+def _declarations_in(departement: str, start: dt.date, end: dt.date):
     overlap = Q(start_date__lte=end) & (Q(end_date__isnull=True) | Q(end_date__gte=start))
     in_territory = Q(
         professional__places__is_active=True, professional__places__commune__departement_id=departement
     ) | Q(structure__departement_id=departement)
+    return SasParticipation.objects.filter(overlap).filter(in_territory)
+
+
+def participants_declared_since(*, departement: str, start: dt.date, end: dt.date, since: dt.datetime) -> set:
+    """RPPS of the doctors of :func:`participants_of_territory` with a declaration overlapping
+    ``[start, end]`` recorded after ``since`` (a late declaration for a locked year: issue 12 §3)."""
+    rows = _declarations_in(departement, start, end).filter(created_at__gt=since)
+    return set(rows.values_list("professional__identifier", flat=True))
+
+
+def participants_of_territory(*, departement: str, start: dt.date, end: dt.date) -> list[ParticipantFacts]:
+    """Doctors with a declaration overlapping ``[start, end]`` who practise in the département (an
+    active place there) or participate through one of its structures."""
     rows = (
-        SasParticipation.objects.filter(overlap)
-        .filter(in_territory)
+        _declarations_in(departement, start, end)
         .values_list(
             "professional_id",
             "professional__identifier",

@@ -40,7 +40,8 @@ class Indicator8Result:
     reasons: tuple[str, ...]
 
 
-def _declared_months(year: int, declarations, sas_opened_on: dt.date | None) -> set[int]:
+def declared_months(year: int, declarations, sas_opened_on: dt.date | None) -> set[int]:
+    """Months of ``year`` a declaration ``(start, end)`` covers on a day after the SAS opened."""
     months: set[int] = set()
     if sas_opened_on is None:
         return months
@@ -66,7 +67,7 @@ def indicator8(
     reasons: list[str] = []
     if sas_opened_on is None or sas_opened_on > dt.date(year, 12, 31):
         reasons.append("Aucun SAS n'existait sur le territoire cette année-là : aucune rémunération (§4).")
-    declared = _declared_months(year, declarations, sas_opened_on)
+    declared = declared_months(year, declarations, sas_opened_on)
     if not declarations:
         reasons.append("Aucune déclaration « je participe au SAS » sur l'année.")
     visible_weeks = [w for w in weeks if w.visible and w.week_start.year == year]

@@ -5,7 +5,8 @@ Every refusal is a French :class:`ApplicationError` naming the field, and nothin
   (:func:`cpts.selectors.can_manage_structure`: its coordinators, the SAS administrators of its
   territory, platform administrators);
 - the date is not in the future, and its semester's protocols bordereau is not locked yet (a locked
-  bordereau never changes: issue 12);
+  bordereau never changes: issue 12; an act the admin records, corrects or deletes afterwards is
+  regularised in a later semester: :mod:`remuneration.services.builders.protocols`);
 - the professional is a member of the structure on that date;
 - the patient is a pseudonym (letters, digits, ``-`` ``_``; never a NIR: DOMAIN.md §8);
 - **non-cumulation**: an act whose patient was billed in common law the same or the next day by the

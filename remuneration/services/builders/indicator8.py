@@ -1,5 +1,6 @@
 """Indicator 8, yearly (DOMAIN.md §7.1, §4): participation declarations (cpts) and visibility
-evidence (planning: interfaced agenda, or ≥ 2 h declared per week)."""
+evidence (planning: interfaced agenda, or ≥ 2 h declared per week); adjustments for a locked year
+whose declarations were corrected afterwards (:mod:`.late_indicator8`)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from planning.selectors.pay import weekly_declared_hours
 from remuneration.rules.indicator8 import WeekEvidence, indicator8
 from remuneration.selectors.baremes import bareme_rows, pick_row
 from remuneration.services.builders._common import Context, Draft, LineData
+from remuneration.services.builders.late_indicator8 import indicator8_late
 from sas_platform.models import SasTerritory
 
 
@@ -89,5 +91,7 @@ def build_indicator8(ctx: Context) -> Draft:
                 provisional=row.provisional,
             )
         )
+    if ctx.adjustments:
+        draft.lines.extend(indicator8_late(ctx, build_indicator8))
     ctx.tick(len(participants), len(participants))
     return draft

@@ -1,4 +1,4 @@
-"""Adjustments for act facts recorded or corrected after a bordereau was locked (issue 12 §3).
+"""Adjustments for facts recorded or corrected after a bordereau was locked (issue 12 §3).
 
 A locked bordereau never changes. When an act of its period is recorded late or corrected
 afterwards (``regulation.selectors.pay.acts_changed_since``), the next computation of a later
@@ -8,10 +8,15 @@ difference in quantity and amount (positive or negative), ``corrects`` pointing 
 line, the acts whose inclusion changed as its facts. The adjustment's ``fact_key`` is the line's
 key with ``@<period>``: an adjustment already on another bordereau counts as paid, so it is
 made once; a correction that changes no amount and no quantity makes no line.
+
+The same mechanism serves the SAS acts (SNP/MRT, indicator 9), the cooperation protocols (every
+locked semester rebuilt: :mod:`.protocols`) and indicator 8 (declarations only: :mod:`.late_indicator8`).
+The locked period is rebuilt with the barèmes as they are now for its dates.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
@@ -20,8 +25,11 @@ from regulation.selectors.pay import acts_changed_since
 from remuneration.enums import LOCKED_STATUSES
 from remuneration.models import Bordereau, BordereauLine
 from remuneration.money import ZERO, quantize_eur
-from remuneration.rules.periods import period_parse
+from remuneration.rules.periods import Period, period_parse
 from remuneration.services.builders._common import Context, Draft, LineData
+
+Keep = Callable[[str, BordereauLine | None, LineData | None], bool]
+Changed = Callable[[Context, Period, dt.datetime], bool]
 
 RULE = "Fait corrigé après verrouillage : régularisation sur une période suivante (issue 12 §3)"
 
@@ -88,27 +96,54 @@ def _adjustment(
     )
 
 
-def late_adjustments(ctx: Context, kind: str, rebuild: Callable[[Context], Draft]) -> list[LineData]:
-    """Adjustment lines for the locked earlier periods of ``kind`` whose acts changed after the lock."""
-    locked = Bordereau.objects.filter(
+def locked_before(ctx: Context, kind: str):
+    """The locked bordereaux of ``kind`` and the territory before ``ctx.period``, oldest first."""
+    return Bordereau.objects.filter(
         kind=kind, territory_id=ctx.territory, period__lt=ctx.period.code, status__in=LOCKED_STATUSES
     ).order_by("period")
+
+
+def rebuilt(ctx: Context, old: Period, rebuild: Callable[[Context], Draft]) -> list[LineData]:
+    """The lines of the locked period ``old`` as the facts are now (no adjustments, no progress)."""
+    return rebuild(replace(ctx, period=old, adjustments=False, progress=None)).lines
+
+
+def period_adjustments(
+    ctx: Context, kind: str, bordereau: Bordereau, now_lines: list[LineData], keep: Keep | None = None
+) -> list[LineData]:
+    """Adjustments of one locked ``bordereau`` against ``now_lines``, key by key (``keep`` may leave a
+    key out: indicator 8 regularises only what its declarations changed)."""
+    now = {line.fact_key: line for line in now_lines}
+    paid = {
+        line.fact_key: line
+        for line in bordereau.lines.filter(corrects__isnull=True).exclude(fact_key__contains="@")
+    }
+    done = _already_adjusted(ctx, kind, bordereau.period)
+    result = []
+    for key in sorted(set(paid) | set(now)):
+        if keep is not None and not keep(key, paid.get(key), now.get(key)):
+            continue
+        line = _adjustment(bordereau.period, key, paid.get(key), now.get(key), done.get(key, (ZERO, ZERO)))
+        if line is not None:
+            result.append(line)
+    return result
+
+
+def acts_changed(ctx: Context, old: Period, since) -> bool:
+    """Whether an act of ``old`` was recorded or corrected after ``since`` (SNP/MRT, indicator 9)."""
+    return acts_changed_since(territory_code=ctx.territory, start=old.start, end=old.end, since=since)
+
+
+def late_adjustments(
+    ctx: Context, kind: str, rebuild: Callable[[Context], Draft], changed: Changed = acts_changed
+) -> list[LineData]:
+    """Adjustment lines for the locked earlier periods of ``kind`` whose facts changed after the lock
+    (``changed``: a cheap test that spares rebuilding a period nothing touched)."""
     result: list[LineData] = []
-    for bordereau in locked:
+    for bordereau in locked_before(ctx, kind):
         old = period_parse(kind, bordereau.period)
         since = bordereau.locked_at or bordereau.computed_at
-        if since is None or not acts_changed_since(
-            territory_code=ctx.territory, start=old.start, end=old.end, since=since
-        ):
+        if since is None or not changed(ctx, old, since):
             continue
-        now = {line.fact_key: line for line in rebuild(replace(ctx, period=old, adjustments=False)).lines}
-        paid = {
-            line.fact_key: line
-            for line in bordereau.lines.filter(corrects__isnull=True).exclude(fact_key__contains="@")
-        }
-        done = _already_adjusted(ctx, kind, old.code)
-        for key in sorted(set(paid) | set(now)):
-            line = _adjustment(old.code, key, paid.get(key), now.get(key), done.get(key, (ZERO, ZERO)))
-            if line is not None:
-                result.append(line)
+        result.extend(period_adjustments(ctx, kind, bordereau, rebuilt(ctx, old, rebuild)))
     return result

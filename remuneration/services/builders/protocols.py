@@ -1,4 +1,16 @@
-"""SNP cooperation protocols, semestrial (DOMAIN.md §7.7): per structure and protocol code."""
+"""SNP cooperation protocols, semestrial (DOMAIN.md §7.7): per structure and protocol code.
+
+After a semester's bordereau is locked, the structures' entry page and
+:func:`~remuneration.services.protocols.protocol_act_record` refuse its dates; its acts still change
+through the admin (platform administrators): an act recorded late (a report that reached the CPAM
+after the export), corrected (protocol, first or second consultation, date, structure, a common-law
+billing found afterwards: not cumulable, so no longer paid) or deleted (recorded by mistake). Each
+lands in the next computed semester of the territory as an adjustment line of the structure
+(:mod:`.late`): the locked semester is rebuilt from its acts as they are now and diffed line by line
+(``<code>:<structure>@<semester>``), made once. There is no cheap "changed since" test here (the
+admin leaves no trace of a deletion), so every locked semester is rebuilt: one indexed query of its
+acts, the same as computing it.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +18,13 @@ from collections import defaultdict
 from decimal import Decimal
 
 from cpts.selectors.pay import structures_of_departement
+from remuneration.enums import BordereauKind
 from remuneration.models import ProtocolAct
 from remuneration.money import ZERO, quantize_eur
 from remuneration.rules.protocols import protocol_act_pay
 from remuneration.selectors.baremes import bareme_rows, gap_error
 from remuneration.services.builders._common import Context, Draft, LineData
+from remuneration.services.builders.late import late_adjustments
 
 LABELS = {
     "protocol_first": "Protocoles SNP : patients inclus / réévaluations",
@@ -64,4 +78,10 @@ def build_protocols(ctx: Context) -> Draft:
                 },
             )
         )
+    if ctx.adjustments:
+        draft.lines.extend(late_adjustments(ctx, BordereauKind.PROTOCOLS, build_protocols, _always))
     return draft
+
+
+def _always(ctx: Context, old, since) -> bool:
+    return True  # see the module docstring: a deletion leaves no trace to test

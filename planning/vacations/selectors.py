@@ -135,12 +135,39 @@ def shifts_of_people(
             starts_at__lt=end,
             ends_at__gt=start,
         )
-        .select_related("vacation_type")
         .order_by("starts_at")
+        .values_list("assignee_id", *SHIFT_COLUMNS)
     )
-    for vacation in rows:
-        found[vacation.assignee_id].append(shift_of(vacation))
+    for assignee_id, *row in rows:  # plain rows: thousands of them for a planning's month
+        found[assignee_id].append(shift_of_row(row))
     return found
+
+
+#: The columns :func:`shift_of_row` reads (``values_list``), in its order.
+SHIFT_COLUMNS = (
+    "pk",
+    "planning_id",
+    "starts_at",
+    "ends_at",
+    "group_id",
+    "vacation_type__profession_codes",
+    "vacation_type__name",
+)
+
+
+def shift_of_row(row, *, holidays: Iterable[date] = ()) -> Shift:
+    """:func:`shift_of` from a row of :data:`SHIFT_COLUMNS` (no model instances)."""
+    pk, planning_id, starts_at, ends_at, group_id, codes, label = row
+    return Shift(
+        id=pk,
+        planning_id=planning_id,
+        start=starts_at,
+        end=ends_at,
+        group_id=group_id,
+        profession_codes=tuple(codes or ()),
+        label=label,
+        hard=is_hard(starts_at, ends_at, holidays),
+    )
 
 
 def context_of(*, planning: VacationPlanning, rules: list[Rule], start: datetime, end: datetime) -> Context:

@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 
 from cpts.selectors import vacations as directory
 from planning.vacations import permissions, selectors
-from planning.vacations.api import ERRORS, _call, _me, _planning
+from planning.vacations.api import ERRORS, call_service, planning_for, professional_of
 from planning.vacations.calendar import month_bounds
 from planning.vacations.enums import NotificationChannel, NotificationKind
 from planning.vacations.models import Unavailability
@@ -101,10 +101,10 @@ class UnavailabilityListApi(APIView):
         if planning_id:
             if not planning_id.isdigit():
                 raise ApplicationError("Identifiant numérique attendu.", code="invalid")
-            planning = _planning(request.user, int(planning_id), manage=True)
+            planning = planning_for(request.user, int(planning_id), manage=True)
             rows = selectors.leaves_of_planning(planning=planning, since=timezone.now())
         else:
-            rows = selectors.leaves_of(professional_id=_me(request.user).pk)
+            rows = selectors.leaves_of(professional_id=professional_of(request.user).pk)
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(rows, request, view=self)
         return paginator.get_paginated_response(UnavailabilitySerializer(page, many=True).data)
@@ -144,7 +144,7 @@ class UnavailabilityListApi(APIView):
         values = data.validated_data
         by_coordinator = values.get("planning") is not None
         if by_coordinator:
-            planning = _planning(request.user, values["planning"], manage=True)
+            planning = planning_for(request.user, values["planning"], manage=True)
             members = {pk for pk, _name in selectors.planning_people(planning=planning)}
             if values.get("professional") not in members:
                 raise ApplicationError(
@@ -152,13 +152,13 @@ class UnavailabilityListApi(APIView):
                 )
             professional_id = values["professional"]
         else:
-            professional_id = _me(request.user).pk
+            professional_id = professional_of(request.user).pk
             if values.get("professional") not in (None, professional_id):
                 raise ApplicationError(
                     "Pour déclarer le congé d'un membre, indiquez le planning que vous coordonnez.",
                     code="invalid",
                 )
-        leave, _held = _call(
+        leave, _held = call_service(
             unavailability.unavailability_declare,
             professional_id=professional_id,
             start=values["start"],
@@ -182,7 +182,7 @@ class UnavailabilityDetailApi(APIView):
         leave = Unavailability.objects.filter(pk=pk).first()
         if leave is None or not permissions.can_manage_leave_of(request.user, leave.professional_id):
             raise NotFoundError("Indisponibilité introuvable.", code="unavailability_not_found")
-        _call(unavailability.unavailability_delete, unavailability_id=pk, actor=request.user)
+        call_service(unavailability.unavailability_delete, unavailability_id=pk, actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -215,7 +215,7 @@ class ClosureDaysApi(APIView):
         ],
     )
     def get(self, request, pk: int):
-        return self._answer(_planning(request.user, pk, manage=True))
+        return self._answer(planning_for(request.user, pk, manage=True))
 
     @extend_schema(
         summary="Remplacer les jours de fermeture d'un planning (coordinateur)",
@@ -227,10 +227,10 @@ class ClosureDaysApi(APIView):
         examples=[OpenApiExample("Fermer le 24 décembre", request_only=True, value={"days": ["2027-12-24"]})],
     )
     def put(self, request, pk: int):
-        planning = _planning(request.user, pk, manage=True)
+        planning = planning_for(request.user, pk, manage=True)
         data = ClosureDaysSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        already = _call(
+        already = call_service(
             unavailability.closure_days_set,
             planning_id=pk,
             days=data.validated_data["days"],
@@ -289,7 +289,7 @@ class NotificationPreferencesApi(APIView):
         self._recipient(request)
         data = PreferencesSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        _call(
+        call_service(
             notification_preferences_save,
             user=request.user,
             mobile_phone=data.validated_data["mobile_phone"],
@@ -346,7 +346,7 @@ class LoadApi(APIView):
         ],
     )
     def get(self, request, pk: int):
-        planning = _planning(request.user, pk, manage=True)
+        planning = planning_for(request.user, pk, manage=True)
         raw = request.query_params.get("month")
         try:
             if raw:

@@ -25,7 +25,7 @@ from sas_platform.exceptions import ApplicationError, ConflictError, NotFoundErr
 CONFLICT_CODES = {"conflict", "stale", "expired", "closed"}
 
 
-def _call(func, **kwargs):
+def call_service(func, **kwargs):
     """Run a service; a changed state answers 409."""
     try:
         return func(**kwargs)
@@ -35,7 +35,7 @@ def _call(func, **kwargs):
         raise
 
 
-def _planning(user, pk: int, *, manage: bool = False) -> VacationPlanning:
+def planning_for(user, pk: int, *, manage: bool = False) -> VacationPlanning:
     planning = VacationPlanning.objects.filter(pk=pk).first()
     if planning is None or not permissions.can_view_planning(user, planning):
         raise NotFoundError("Planning introuvable.", code="planning_not_found")
@@ -57,7 +57,7 @@ def _vacation(user, pk: int, *, manage: bool = False) -> Vacation:
     return vacation
 
 
-def _me(user):
+def professional_of(user):
     professional = directory.professional_of_user(user=user)
     if professional is None:
         raise PermissionDeniedError("Réservé aux professionnels rattachés à leur fiche de l'annuaire.")
@@ -128,7 +128,7 @@ class VacationListApi(APIView):
         responses={200: VacationSerializer(many=True), 404: ErrorSerializer},
     )
     def get(self, request, pk: int):
-        planning = _planning(request.user, pk)
+        planning = planning_for(request.user, pk)
         try:
             raw_start, raw_end = request.query_params.get("start"), request.query_params.get("end")
             start = date.fromisoformat(raw_start) if raw_start else timezone.localdate().replace(day=1)
@@ -179,7 +179,7 @@ class AssignApi(APIView):
         _vacation(request.user, pk, manage=True)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        _call(
+        call_service(
             services.vacation_assign,
             vacation_id=pk,
             professional_id=data.validated_data["professional"],
@@ -198,8 +198,11 @@ class ClaimApi(APIView):
     )
     def post(self, request, pk: int):
         _vacation(request.user, pk)
-        _call(
-            services.vacation_claim, vacation_id=pk, professional_id=_me(request.user).pk, actor=request.user
+        call_service(
+            services.vacation_claim,
+            vacation_id=pk,
+            professional_id=professional_of(request.user).pk,
+            actor=request.user,
         )
         return Response(VacationSerializer(_vacation(request.user, pk)).data)
 
@@ -212,11 +215,11 @@ class ReleaseApi(APIView):
     )
     def post(self, request, pk: int):
         _vacation(request.user, pk)
-        created = _call(
+        created = call_service(
             services.transfer_create,
             vacation_id=pk,
             kind=TransferKind.POOL,
-            from_professional_id=_me(request.user).pk,
+            from_professional_id=professional_of(request.user).pk,
             actor=request.user,
         )
         return Response(TransferSerializer(created).data, status=status.HTTP_201_CREATED)
@@ -246,7 +249,7 @@ class ConfirmApi(APIView):
             raise PermissionDeniedError("Seuls le titulaire et le coordinateur confirment une vacation.")
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        _call(
+        call_service(
             services.vacation_confirm,
             vacation_id=pk,
             done=data.validated_data["done"],
@@ -282,11 +285,11 @@ class TransferCreateApi(APIView):
         data.is_valid(raise_exception=True)
         values = data.validated_data
         _vacation(request.user, values["vacation"])
-        created = _call(
+        created = call_service(
             services.transfer_create,
             vacation_id=values["vacation"],
             kind=values["kind"],
-            from_professional_id=_me(request.user).pk,
+            from_professional_id=professional_of(request.user).pk,
             to_professional_id=values.get("to_professional"),
             counter_vacation_id=values.get("counter_vacation"),
             message=values["message"],
@@ -316,18 +319,18 @@ class TransferActionApi(APIView):
         if self.action == "approve":
             if not manage:
                 raise PermissionDeniedError("Réservé aux coordinateurs de la structure.")
-            result = _call(services.transfer_approve, request_id=pk, actor=request.user)
+            result = call_service(services.transfer_approve, request_id=pk, actor=request.user)
         elif self.action == "accept":
-            result = _call(
+            result = call_service(
                 services.transfer_accept,
                 request_id=pk,
-                professional_id=_me(request.user).pk,
+                professional_id=professional_of(request.user).pk,
                 actor=request.user,
             )
         else:
             func = services.transfer_refuse if self.action == "refuse" else services.transfer_cancel
             me = directory.professional_of_user(user=request.user)
-            result = _call(
+            result = call_service(
                 func,
                 request_id=pk,
                 professional_id=me.pk if me else None,
@@ -359,7 +362,7 @@ class StatisticsApi(APIView):
         responses={200: RowSerializer(many=True), **ERRORS},
     )
     def get(self, request, pk: int):
-        planning = _planning(request.user, pk, manage=True)
+        planning = planning_for(request.user, pk, manage=True)
         try:
             start = date.fromisoformat(request.query_params.get("start", ""))
             end = date.fromisoformat(request.query_params.get("end", ""))

@@ -68,10 +68,6 @@ def awaiting_approval_by_planning(*, planning_ids: Iterable[int]) -> dict[int, i
 
 
 # --- The pool page: what a professional may take, and why not ---------------------------------
-#: Offers checked one by one against the rules (each check costs a few queries).
-CHECKED_OFFERS = 60
-
-
 def pool_offers(*, professional_id: int, plannings, now: datetime | None = None) -> list[TransferRequest]:
     """Vacations released to the pool of the professional's plannings, by others, still open."""
     now = now or timezone.now()
@@ -103,9 +99,8 @@ def self_assignable(*, plannings, now: datetime | None = None) -> list[Vacation]
 
 def blocking_problems(*, vacations: list[Vacation], professional_id: int) -> dict[int, list[str]]:
     """Vacation id → the rules the professional would break by taking it (issue 11 §3: the same
-    checks as the claim), for the first :data:`CHECKED_OFFERS`; later ones are checked on claim."""
-    from planning.vacations.selectors import problems_for
+    checks as the claim), every offer at once in a fixed number of queries
+    (``selectors.problems_for_many``)."""
+    from planning.vacations.selectors import problems_for_many
 
-    return {
-        v.pk: problems_for(vacation=v, professional_id=professional_id) for v in vacations[:CHECKED_OFFERS]
-    }
+    return problems_for_many(vacations=vacations, professional_id=professional_id)

@@ -135,12 +135,39 @@ def shifts_of_people(
             starts_at__lt=end,
             ends_at__gt=start,
         )
-        .select_related("vacation_type")
         .order_by("starts_at")
+        .values_list("assignee_id", *SHIFT_COLUMNS)
     )
-    for vacation in rows:
-        found[vacation.assignee_id].append(shift_of(vacation))
+    for assignee_id, *row in rows:  # plain rows: thousands of them for a planning's month
+        found[assignee_id].append(shift_of_row(row))
     return found
+
+
+#: The columns :func:`shift_of_row` reads (``values_list``), in its order.
+SHIFT_COLUMNS = (
+    "pk",
+    "planning_id",
+    "starts_at",
+    "ends_at",
+    "group_id",
+    "vacation_type__profession_codes",
+    "vacation_type__name",
+)
+
+
+def shift_of_row(row, *, holidays: Iterable[date] = ()) -> Shift:
+    """:func:`shift_of` from a row of :data:`SHIFT_COLUMNS` (no model instances)."""
+    pk, planning_id, starts_at, ends_at, group_id, codes, label = row
+    return Shift(
+        id=pk,
+        planning_id=planning_id,
+        start=starts_at,
+        end=ends_at,
+        group_id=group_id,
+        profession_codes=tuple(codes or ()),
+        label=label,
+        hard=is_hard(starts_at, ends_at, holidays),
+    )
 
 
 def context_of(*, planning: VacationPlanning, rules: list[Rule], start: datetime, end: datetime) -> Context:
@@ -183,6 +210,84 @@ def problems_for(*, vacation: Vacation, professional_id: int, ignore_ids: Iterab
     from planning.vacations.policies import assignment_problems
 
     return assignment_problems(person, shift_of(vacation), others, rules, ctx)
+
+
+def problems_for_many(*, vacations: list[Vacation], professional_id: int) -> dict[int, list[str]]:
+    """Vacation id → every rule ``professional_id`` would break by holding it (the claim's own
+    checks, :func:`problems_for`, for many vacations at once: the pool page). The person's
+    groups, leave and held vacations, and each planning's rules and context, are read once for
+    the window the rules need around all the vacations; each vacation is then checked with the
+    pure ``policies.assignment_problems``. A fixed number of queries, whatever the number of
+    vacations (DOMAIN.md §5 "remise au pot commun"; issue 11 §3)."""
+    from planning.vacations.policies import assignment_problems
+
+    if not vacations:
+        return {}
+    planning_ids = {v.planning_id for v in vacations}
+    rules: dict[int, list[Rule]] = defaultdict(list)
+    for r in DistributionRule.objects.filter(planning_id__in=planning_ids):
+        rules[r.planning_id].append(
+            Rule(
+                name=r.name,
+                kind=r.kind,
+                planning_id=r.planning_id,
+                group_id=r.group_id,
+                period=r.period,
+                max_count=r.max_count,
+                share_percent=r.share_percent,
+                min_rest_hours=r.min_rest_hours,
+            )
+        )
+    all_rules = [rule for planning_rules in rules.values() for rule in planning_rules]
+    low, high = _bounds_for(all_rules, min(v.starts_at for v in vacations), max(v.ends_at for v in vacations))
+    professional = directory.professionals_by_ids(ids=[professional_id])[professional_id]
+    group_rows = VacationGroup.members.through.objects.filter(
+        vacationgroup__planning_id__in=planning_ids, professional_id=professional_id
+    ).values_list("vacationgroup_id", flat=True)
+    leave = Unavailability.objects.filter(
+        professional_id=professional_id, starts_at__lt=high, ends_at__gt=low
+    )
+    person = Person(
+        id=professional_id,
+        name=str(professional),
+        profession_code=professional.profession_code,
+        specialty_code=professional.specialty_code,
+        group_ids=frozenset(group_rows),  # group ids are unique across plannings
+        unavailable=tuple((u.starts_at, u.ends_at) for u in leave),
+    )
+    held = shifts_of_people(professional_ids=[professional_id], start=low, end=high).get(professional_id, [])
+    contexts = _contexts_of(planning_ids=planning_ids, rules=rules, start=low, end=high)
+    return {
+        v.pk: assignment_problems(person, shift_of(v), held, rules[v.planning_id], contexts[v.planning_id])
+        for v in vacations
+    }
+
+
+def _contexts_of(*, planning_ids, rules: dict[int, list[Rule]], start: datetime, end: datetime) -> dict:
+    """:func:`context_of` for several plannings in two queries (``start``/``end``: already the
+    rules' window, which holds every period a checked vacation falls in)."""
+    with_members: dict[int, set[int]] = defaultdict(set)
+    for planning_id, group_id in (
+        VacationGroup.objects.filter(planning_id__in=planning_ids, members__isnull=False)
+        .values_list("planning_id", "id")
+        .distinct()
+    ):
+        with_members[planning_id].add(group_id)
+    totals: dict[int, dict] = defaultdict(lambda: defaultdict(int))
+    shares = {pid: [r for r in planning_rules if r.kind == "share"] for pid, planning_rules in rules.items()}
+    with_shares = [pid for pid, share_rules in shares.items() if share_rules]
+    if with_shares:
+        rows = Vacation.objects.filter(
+            planning_id__in=with_shares, state__in=COUNTED_STATES, starts_at__gte=start, starts_at__lt=end
+        ).values_list("planning_id", "starts_at", "group_id")
+        for planning_id, starts_at, group_id in rows:
+            for rule in shares[planning_id]:
+                if rule.group_id is None or rule.group_id == group_id:
+                    totals[planning_id][(rule.group_id, rule.period, period_key(starts_at, rule.period))] += 1
+    return {
+        pid: Context(groups_with_members=frozenset(with_members[pid]), totals=dict(totals[pid]))
+        for pid in planning_ids
+    }
 
 
 def holidays_between(start: datetime, end: datetime) -> set[date]:

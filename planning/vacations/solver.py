@@ -26,12 +26,14 @@ they could take (their eligible vacations, their caps).
 
 from __future__ import annotations
 
-import functools
 import time
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from planning.vacations.eligibility import eligible_pairs
+from planning.vacations.eligibility import limit_of as _limit
+from planning.vacations.eligibility import upper_bounds as _upper_bounds
 from planning.vacations.greedy import greedy
 from planning.vacations.policies import (
     Context,
@@ -39,11 +41,8 @@ from planning.vacations.policies import (
     Rule,
     Shift,
     assignment_problems,
-    conflict_problems,
-    eligibility_problems,
     period_key,
     rule_applies,
-    share_limit,
 )
 
 SCALE = 10  # targets are fractional: gaps are counted in tenths of a vacation
@@ -69,52 +68,6 @@ class Proposal:
     def max_gap(self) -> float:
         gaps = [abs(self.loads.get(p, 0) - t) for p, t in self.targets.items()]
         return round(max(gaps), 2) if gaps else 0.0
-
-
-def _limit(rule: Rule, key: tuple, ctx: Context) -> int:
-    if rule.kind == "cap":
-        return rule.max_count or 0
-    return _share(ctx.totals.get((rule.group_id, rule.period, key), 0), rule.share_percent or 0)
-
-
-@functools.lru_cache(maxsize=4096)
-def _share(total: int, percent) -> int:
-    return share_limit(total, percent)
-
-
-def eligible_pairs(
-    people: Sequence[Person], shifts: Sequence[Shift], fixed: dict[int, list[Shift]], rules, ctx
-) -> dict[int, list[int]]:
-    """Vacation id → ids of the people who may take it on its own: the policies' eligibility and
-    conflict checks against what they hold, and room left under every counting rule. A fast
-    boolean path first (profession, group)."""
-    counting = [(i, r) for i, r in enumerate(rules) if r.kind in ("cap", "share")]
-    held: dict = defaultdict(int)
-    for person in people:
-        for other in fixed.get(person.id, ()):
-            for i, rule in counting:
-                if rule_applies(rule, other):
-                    held[person.id, i, period_key(other.start, rule.period)] += 1
-    found: dict[int, list[int]] = {}
-    for shift in shifts:
-        allowed = set(shift.profession_codes)
-        gated = shift.group_id in ctx.groups_with_members
-        limits = [
-            (i, key, _limit(rule, key, ctx))
-            for i, rule in counting
-            if rule_applies(rule, shift)
-            for key in (period_key(shift.start, rule.period),)
-        ]
-        found[shift.id] = [
-            person.id
-            for person in people
-            if (not allowed or person.profession_code in allowed or person.specialty_code in allowed)
-            and (not gated or shift.group_id in person.group_ids)
-            and all(held[person.id, i, key] + 1 <= limit for i, key, limit in limits)
-            and not eligibility_problems(person, shift, ctx)
-            and not conflict_problems(person, shift, fixed.get(person.id, ()), rules)
-        ]
-    return found
 
 
 def fair_targets(lows: dict[int, float], highs: dict[int, float], total: float) -> dict[int, float]:
@@ -174,35 +127,6 @@ def targets_for(people, shifts, fixed, rules, ctx, history) -> tuple[dict, dict,
     fillable = sum(1 for pids in eligible.values() if pids)
     targets = fair_targets(lows, {p: lows[p] + bounds[p] for p in lows}, sum(lows.values()) + fillable)
     return eligible, lows, targets
-
-
-def _upper_bounds(person_ids, by_person, shift_by_id, fixed, rules, ctx) -> dict[int, int]:
-    """Most new vacations each person could take: their eligible vacations, capped by each
-    counting rule per period (minus what they hold there)."""
-    bounds = {}
-    for pid in person_ids:
-        mine = [shift_by_id[s] for s in by_person.get(pid, [])]
-        bound = len(mine)
-        for rule in rules:
-            if rule.kind not in ("cap", "share"):
-                continue
-            per_key: dict = defaultdict(int)
-            outside = 0
-            for shift in mine:
-                if rule_applies(rule, shift):
-                    per_key[period_key(shift.start, rule.period)] += 1
-                else:
-                    outside += 1
-            capped = outside
-            held: dict = defaultdict(int)
-            for o in fixed.get(pid, ()):
-                if rule_applies(rule, o):
-                    held[period_key(o.start, rule.period)] += 1
-            for key, count in per_key.items():
-                capped += max(0, min(count, _limit(rule, key, ctx) - held[key]))
-            bound = min(bound, capped)
-        bounds[pid] = bound
-    return bounds
 
 
 def autofill(

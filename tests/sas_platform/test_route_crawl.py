@@ -118,6 +118,8 @@ ROUTE_OBJECTS: dict[str, dict[str, str]] = {
             "vacations-planning-notices",
             "api-vacations-list",
             "api-vacations-statistics",
+            "api-vacations-closure-days",
+            "api-vacations-load",
         )
     },
     **{
@@ -147,6 +149,7 @@ ROUTE_OBJECTS: dict[str, dict[str, str]] = {
     "vacations-proposal": {"pk": "autofill_proposal"},
     "vacations-person": {"pk": "vacation_planning", "professional_pk": "planning_member"},
     "vacations-leave-delete": {"pk": "unavailability"},
+    "api-vacations-unavailability": {"pk": "unavailability"},
     "vacations-ics": {"token": "ics_token"},
 }
 
@@ -156,6 +159,7 @@ EXTRA_QUERIES: dict[str, list[str]] = {
     "directory": ["?name=martin", "?commune=13055&radius_km=20&surnumeraire=on"],
     "fhir-slot-search": ["?start=ge2026-01-01"],
     "vacations-plannings": ["?mois=2026-01"],
+    "api-vacations-unavailabilities": ["?planning=1", "?planning=x"],
     "api-planning-slots-search": ["?commune=13055"],
     "commune-autocomplete": ["?q=aub"],
     "aci": ["?annee=2025", "?annee=inconnue"],

@@ -266,6 +266,14 @@ ROUTES: dict[str, Route] = {
     "api/v1/planning/transfer-requests/<int:pk>/refuse/": R(PLAN_VIEW, "POST", True, pk="transfer"),
     "api/v1/planning/transfer-requests/<int:pk>/approve/": R(PLAN_ADMIN, "POST", True, pk="transfer"),
     "api/v1/planning/transfer-requests/<int:pk>/cancel/": R(PLAN_VIEW, "POST", True, pk="transfer"),
+    "api/v1/planning/plannings/<int:pk>/closure-days/": R(
+        PLAN_ADMIN, territorial=True, pk="vacation_planning"
+    ),
+    "api/v1/planning/plannings/<int:pk>/load/": R(PLAN_ADMIN, territorial=True, pk="vacation_planning"),
+    "api/v1/planning/unavailabilities/": R({EFF}),  # my leaves (a planning's: ?planning=, its admins)
+    # the world's leave is under way: its deletion is refused (409) to who may, 404 to the others
+    "api/v1/planning/unavailabilities/<int:pk>/": R(PLAN_VIEW, "DELETE", True, pk="unavailability"),
+    "api/v1/planning/notification-preferences/": R({EFF, COORD}),
     "api/v1/remuneration/bordereaux/": R(PAYERS),
     "api/v1/remuneration/bordereaux/<int:pk>/": R(PAYERS, territorial=True, pk="bordereau"),
     "api/v1/remuneration/bordereaux/<int:pk>/validate/": R({ARS}, "POST", True, pk="bordereau"),
@@ -369,6 +377,8 @@ def _expected(spec: Route, who: str) -> str:
 def _request(client, spec: Route, path: str):
     if spec.method == "POST":
         return client.post(path, spec.data)
+    if spec.method != "GET":  # PUT, DELETE (API routes)
+        return client.generic(spec.method, path, "{}", content_type="application/json")
     return client.get(path)
 
 

@@ -32,11 +32,9 @@ def solver_input(*, planning: VacationPlanning, start: date, end: date) -> dict:
     """The solver's keyword arguments for the open vacations of [start, end] (inclusive)."""
     low, high = _bounds(start, end)
     holidays = selectors.holidays_between(low - timedelta(days=92), high)
-    open_vacations = list(
-        Vacation.objects.filter(
-            planning=planning, state=VacationState.OPEN, starts_at__gte=low, starts_at__lt=high
-        ).select_related("vacation_type")
-    )
+    open_vacations = Vacation.objects.filter(
+        planning=planning, state=VacationState.OPEN, starts_at__gte=low, starts_at__lt=high
+    ).values_list(*selectors.SHIFT_COLUMNS)
     member_ids = directory.structure_member_ids(structure_id=planning.structure_id, on=start)
     rules = selectors.rules_of(planning_id=planning.pk)
     window_low, window_high = selectors._bounds_for(rules, low, high)
@@ -57,7 +55,7 @@ def solver_input(*, planning: VacationPlanning, start: date, end: date) -> dict:
         history[pid][1] += int(is_hard(s, e, holidays))
     return {
         "people": [people[pk] for pk in sorted(people)],
-        "shifts": [selectors.shift_of(v, holidays=holidays) for v in open_vacations],
+        "shifts": [selectors.shift_of_row(row, holidays=holidays) for row in open_vacations],
         "fixed": fixed,
         "rules": rules,
         "ctx": selectors.context_of(planning=planning, rules=rules, start=low, end=high),

@@ -42,16 +42,16 @@ def load_against_target(*, planning: VacationPlanning, start: date, end: date) -
             starts_at__gte=low,
             starts_at__lt=high,
             state__in=[VacationState.OPEN, VacationState.ASSIGNED, VacationState.DONE],
-        ).select_related("vacation_type")
+        ).values_list("state", "assignee_id", *selectors.SHIFT_COLUMNS)
     )
-    ids = {v.pk for v in period}
-    held = Counter(v.assignee_id for v in period if v.state != VacationState.OPEN)
+    ids = {row[2] for row in period}
+    held = Counter(assignee for state, assignee, *_row in period if state != VacationState.OPEN)
     # As if the period's vacations were all to share: what people hold in it is not "fixed".
     fixed = {pid: [s for s in shifts if s.id not in ids] for pid, shifts in data["fixed"].items()}
     history = {
         pid: History(count=max(0, h.count - held[pid]), hard=h.hard) for pid, h in data["history"].items()
     }
-    shifts = [selectors.shift_of(v) for v in period]
+    shifts = [selectors.shift_of_row(row) for _state, _assignee, *row in period]
     _eligible, lows, targets = targets_for(data["people"], shifts, fixed, data["rules"], data["ctx"], history)
     rows = []
     for person in data["people"]:
@@ -79,7 +79,7 @@ def load_against_target(*, planning: VacationPlanning, start: date, end: date) -
         "rows": rows,
         "max_gap": max([abs(r["gap"]) for r in rows] or [0]),
         "period_total": len(period),
-        "period_open": sum(1 for v in period if v.state == VacationState.OPEN),
+        "period_open": sum(1 for row in period if row[0] == VacationState.OPEN),
     }
 
 

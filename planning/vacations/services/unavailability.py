@@ -156,3 +156,19 @@ def closure_day_remove(*, planning_id: int, day: date, actor) -> None:
     audit_event_write(
         event_type=VacationAudit.CLOSURE_CHANGED, actor=actor, obj=planning, params={"removed": str(day)}
     )
+
+
+@transaction.atomic
+def closure_days_set(*, planning_id: int, days: list[date], actor) -> list[str]:
+    """Make ``days`` the planning's closure days (the API's whole-list form of the page's add and
+    remove, with the same checks): days kept stay, days removed are removed, days added are
+    checked like ``closure_day_add``; the first refusal undoes everything. Returns the vacations
+    already generated on the added days (described), which stay as they are."""
+    wanted = {d.isoformat(): d for d in days}
+    current = set(_locked_planning(planning_id).closure_days or [])
+    for raw in sorted(current - set(wanted)):
+        closure_day_remove(planning_id=planning_id, day=date.fromisoformat(raw), actor=actor)
+    already = []
+    for raw in sorted(set(wanted) - current):
+        already += closure_day_add(planning_id=planning_id, day=wanted[raw], actor=actor)
+    return already

@@ -74,8 +74,9 @@ def pool(request: HttpRequest) -> HttpResponse:
     plannings = list(selectors.plannings_for_user(user=request.user))
     pooled = inbox.pool_offers(professional_id=me.pk, plannings=plannings, now=now)
     open_vacations = inbox.self_assignable(plannings=plannings, now=now)
-    problems = inbox.blocking_problems(vacations=[r.vacation for r in pooled], professional_id=me.pk)
-    problems.update(inbox.blocking_problems(vacations=open_vacations, professional_id=me.pk))
+    problems = inbox.blocking_problems(
+        vacations=[r.vacation for r in pooled] + open_vacations, professional_id=me.pk
+    )
     for item in pooled:
         item.problems = problems.get(item.vacation_id, [])
     for vacation in open_vacations:

@@ -69,20 +69,22 @@ def shift_of(vacation: Vacation, *, holidays: Iterable[date] = ()) -> Shift:
     )
 
 
+def rule_of(r: DistributionRule) -> Rule:
+    """A distribution rule as the pure policies read it."""
+    return Rule(
+        name=r.name,
+        kind=r.kind,
+        planning_id=r.planning_id,
+        group_id=r.group_id,
+        period=r.period,
+        max_count=r.max_count,
+        share_percent=r.share_percent,
+        min_rest_hours=r.min_rest_hours,
+    )
+
+
 def rules_of(*, planning_id: int) -> list[Rule]:
-    return [
-        Rule(
-            name=r.name,
-            kind=r.kind,
-            planning_id=r.planning_id,
-            group_id=r.group_id,
-            period=r.period,
-            max_count=r.max_count,
-            share_percent=r.share_percent,
-            min_rest_hours=r.min_rest_hours,
-        )
-        for r in DistributionRule.objects.filter(planning_id=planning_id)
-    ]
+    return [rule_of(r) for r in DistributionRule.objects.filter(planning_id=planning_id)]
 
 
 def _bounds_for(rules: list[Rule], start: datetime, end: datetime) -> tuple[datetime, datetime]:
@@ -226,18 +228,7 @@ def problems_for_many(*, vacations: list[Vacation], professional_id: int) -> dic
     planning_ids = {v.planning_id for v in vacations}
     rules: dict[int, list[Rule]] = defaultdict(list)
     for r in DistributionRule.objects.filter(planning_id__in=planning_ids):
-        rules[r.planning_id].append(
-            Rule(
-                name=r.name,
-                kind=r.kind,
-                planning_id=r.planning_id,
-                group_id=r.group_id,
-                period=r.period,
-                max_count=r.max_count,
-                share_percent=r.share_percent,
-                min_rest_hours=r.min_rest_hours,
-            )
-        )
+        rules[r.planning_id].append(rule_of(r))
     all_rules = [rule for planning_rules in rules.values() for rule in planning_rules]
     low, high = _bounds_for(all_rules, min(v.starts_at for v in vacations), max(v.ends_at for v in vacations))
     professional = directory.professionals_by_ids(ids=[professional_id])[professional_id]

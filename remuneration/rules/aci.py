@@ -160,6 +160,23 @@ def _crisis(inp: AciInput, tables) -> tuple[Decimal, Decimal, str]:
     return fixed, variable, note
 
 
+def contract_input(cpts, *, year: int, shares) -> AciInput:
+    """The two core missions of a CPTS's contract in ``year`` (DOMAIN.md §7.6): its size, members,
+    signature date (the contract's year counts from it) and territory, with the variable shares of
+    the contract's indicators reached (``None``: not recorded)."""
+    signed_on = cpts.aci_signed_on
+    return AciInput(
+        size=cpts.size,
+        members=cpts.members,
+        signed_on=signed_on,
+        with_sas=cpts.territory_with_sas,
+        year=year,
+        missions=("access", "crisis"),
+        year_of_contract=max(1, year - signed_on.year + 1) if signed_on else 1,
+        variable_shares=shares,
+    )
+
+
 def aci_envelope(inp: AciInput, tables) -> AciResult:
     """The annual envelope of a CPTS contract; ``tables`` maps barème codes to rows in force."""
     if inp.size not in (1, 2, 3, 4):

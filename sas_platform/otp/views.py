@@ -111,7 +111,7 @@ def verify(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 def recovery_renew(request: HttpRequest) -> HttpResponse:
-    """ "Mon compte" → new recovery codes, after a current code: lost codes, or all used."""
+    """« Mon compte » → new recovery codes, after a current code: lost codes, or all used."""
     if not services.has_confirmed_device(user=request.user):
         return redirect("otp-enrol")
     form = CodeForm(request.POST or None)

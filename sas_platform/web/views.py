@@ -50,7 +50,7 @@ class LoginView(auth_views.LoginView):
 @login_required
 @require_GET
 def account(request: HttpRequest) -> HttpResponse:
-    """ "Mon compte": who I am on the platform (roles, territories) and my second factor (issue 13)."""
+    """« Mon compte »: who I am on the platform (roles, territories) and my second factor (issue 13)."""
     from sas_platform.otp import services as otp_services
     from sas_platform.otp.policies import otp_required
 

@@ -28,7 +28,7 @@ from planning.vacations.models import (
 )
 from planning.vacations.services import autofill as autofill_services
 from planning.vacations.services import planning_create, vacations_generate, vacations_publish
-from planning.vacations.web.forms import PeriodForm, PlanningForm
+from planning.vacations.web.forms import PeriodForm, PlanningForm, int_or_none
 from sas_platform.exceptions import ApplicationError
 
 
@@ -97,8 +97,8 @@ def calendar_page(request: HttpRequest, pk: int) -> HttpResponse:
     planning = _viewable(request, pk)
     manage = permissions.can_manage_planning(request.user, planning)
     first = parse_month(request.GET.get("mois"))
-    group_id = _int(request.GET.get("groupe"))
-    professional_id = _int(request.GET.get("personne"))
+    group_id = int_or_none(request.GET.get("groupe"))
+    professional_id = int_or_none(request.GET.get("personne"))
     data = month_calendar(planning=planning, first=first, group_id=group_id, professional_id=professional_id)
     groups = list(VacationGroup.objects.filter(planning=planning).order_by("name").values_list("pk", "name"))
     context = {
@@ -120,13 +120,6 @@ def calendar_page(request: HttpRequest, pk: int) -> HttpResponse:
         last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
         context["period_form"] = PeriodForm(initial={"start": first, "end": last})
     return render(request, "planning/vacations/calendar.html", context)
-
-
-def _int(raw) -> int | None:
-    try:
-        return int(raw) if raw else None
-    except ValueError:
-        return None
 
 
 @login_required

@@ -144,3 +144,11 @@ class CoordinatorLeaveForm(LeaveForm):
 
 class ClosureForm(DsfrBaseForm):
     day = _date_field("Jour de fermeture")
+
+
+def int_or_none(raw) -> int | None:
+    """A filter's id from the query string (``?groupe=``, ``?personne=``); anything else: no filter."""
+    try:
+        return int(raw) if raw else None
+    except ValueError:
+        return None

@@ -21,15 +21,8 @@ from planning.vacations.calendar import month_bounds, month_label, parse_month, 
 from planning.vacations.models import VacationGroup, VacationPlanning
 from planning.vacations.services import coverage, unavailability
 from planning.vacations.web.coordinator import managed_planning
-from planning.vacations.web.forms import ClosureForm, CoordinatorLeaveForm
+from planning.vacations.web.forms import ClosureForm, CoordinatorLeaveForm, int_or_none
 from sas_platform.exceptions import ApplicationError
-
-
-def _int(raw) -> int | None:
-    try:
-        return int(raw) if raw else None
-    except ValueError:
-        return None
 
 
 @login_required
@@ -40,7 +33,10 @@ def week(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.can_view_planning(request.user, planning):
         raise PermissionDenied
     monday = parse_week(request.GET.get("semaine"))
-    group_id, professional_id = _int(request.GET.get("groupe")), _int(request.GET.get("personne"))
+    group_id, professional_id = (
+        int_or_none(request.GET.get("groupe")),
+        int_or_none(request.GET.get("personne")),
+    )
     data = week_calendar(planning=planning, monday=monday, group_id=group_id, professional_id=professional_id)
     filters = "".join(
         f"&{name}={value}" for name, value in (("groupe", group_id), ("personne", professional_id)) if value

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from cpts.selectors.pay import cpts_of_territory
 from remuneration.money import ZERO
-from remuneration.rules.aci import AciInput, aci_envelope
+from remuneration.rules.aci import aci_envelope, contract_input
 from remuneration.selectors.aci import aci_contract_progress, cpts_indicators_of_period, variable_shares_of
 from remuneration.selectors.baremes import bareme_rows, pick_row
 from remuneration.services.builders._common import Context, Draft, LineData
@@ -67,16 +67,7 @@ def build_aci(ctx: Context) -> Draft:
     progress = aci_contract_progress(cpts_ids=[c.id for c in cpts_list], year=year, indicators=indicators)
     for cpts in cpts_list:
         result = aci_envelope(
-            AciInput(
-                size=cpts.size,
-                members=cpts.members,
-                signed_on=cpts.aci_signed_on,
-                with_sas=cpts.territory_with_sas,
-                year=year,
-                missions=("access", "crisis"),
-                year_of_contract=max(1, year - cpts.aci_signed_on.year + 1) if cpts.aci_signed_on else 1,
-                variable_shares=variable_shares_of(progress.get(cpts.id)),
-            ),
+            contract_input(cpts, year=year, shares=variable_shares_of(progress.get(cpts.id))),
             tables,
         )
         for c in result.components:

@@ -16,7 +16,7 @@ from cpts.selectors import structures_coordinated_by
 from cpts.selectors.pay import cpts_facts_for_structures, cpts_of_territory
 from remuneration import permissions
 from remuneration.api.apis.simulations import simulate_aci
-from remuneration.rules.aci import AciInput, aci_envelope
+from remuneration.rules.aci import aci_envelope, contract_input
 from remuneration.rules.periods import period_parse
 from remuneration.selectors.aci import aci_contract_progress, cpts_indicators_of_period, variable_shares_of
 from remuneration.services.builders.aci import aci_tables
@@ -48,16 +48,7 @@ def _envelope(cpts, year: int, tables, shares):
     if tables is None:
         return None
     return aci_envelope(
-        AciInput(
-            size=cpts.size,
-            members=cpts.members,
-            signed_on=cpts.aci_signed_on,
-            with_sas=cpts.territory_with_sas,
-            year=year,
-            missions=("access", "crisis"),
-            year_of_contract=max(1, year - cpts.aci_signed_on.year + 1) if cpts.aci_signed_on else 1,
-            variable_shares=shares,
-        ),
+        contract_input(cpts, year=year, shares=shares),
         tables,
     )
 

@@ -50,12 +50,16 @@ def service_run(request: HttpRequest, action: Callable, success: str = "") -> bo
 
 def form_error(form, exc: ApplicationError) -> None:
     """A service's refusal on the form: on the fields it names (when the form has them), and
-    its message at the top (the same French words as the API's)."""
+    its message at the top (the same French words as the API's), unless a field already says
+    exactly that (the error summary would list it twice)."""
+    on_fields = set()
     for name, errors in (exc.extra.get("fields") or {}).items():
         if name in form.fields:
             for error in errors:
                 form.add_error(name, error)
-    form.add_error(None, exc.message)
+                on_fields.add(str(error))
+    if str(exc.message) not in on_fields:
+        form.add_error(None, exc.message)
 
 
 def page_for(dossier: Dossier, user) -> str:

@@ -13,7 +13,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 
 def code_at(device: TOTPDevice, t: int) -> str:
-    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    """The code of counter ``t`` (what the server compares, drift applied on its side: a device
+    that learnt a drift of -1 at enrolment maps the clock's step ``t + 1`` to counter ``t``)."""
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, 0)
     totp.time = device.t0 + t * device.step
     return f"{totp.token():0{device.digits}d}"
 

@@ -171,3 +171,17 @@ def test_second_factor_pages_need_a_signed_in_user(client, path):
     response = client.get(path)
     assert response.status_code == 302 and response["Location"].startswith("/connexion/")
     assert client.post(path, {"code": "123456"})["Location"].startswith("/connexion/")
+
+
+@pytest.mark.django_db
+def test_the_tests_codes_follow_a_drift_learnt_at_enrolment(make_user):
+    """A step boundary crossed while enrolling (the browser journey waits 1.1 s after a wrong code)
+    leaves the device a drift of -1: the next code the tests compute must still be accepted."""
+    import time as _time
+
+    user = make_user(Role.AGENT_CPAM)
+    device = TOTPDevice.objects.create(user=user, name="t", confirmed=True, drift=-1)
+    counter = int((_time.time() - device.t0) // device.step) + device.drift
+    device.last_t = counter  # the current counter was just used
+    device.save()
+    assert device.verify_token(next_code(device))

@@ -27,6 +27,9 @@ class RegulationConfig(AppConfig):
         navigation.register(
             "Gardes des régulateurs", "regulation-shifts-schedule", {Role.ADMIN_SAS, Role.ADMIN_PLATEFORME}
         )
+        navigation.register(
+            "Actes rémunérés", "regulation-act-facts", {Role.ADMIN_SAS, Role.ADMIN_PLATEFORME}
+        )
         from regulation.web import home
         from sas_platform.navigation import register_status
 

@@ -101,6 +101,11 @@ def can_manage_shifts(user, territory_code: str) -> bool:
     return can_administer_territory(user, territory_code)
 
 
+def can_correct_act_facts_of(user, territory_code: str) -> bool:
+    """Who lists a territory's acts to correct them: the same people as :func:`can_correct_act_fact`."""
+    return can_administer_territory(user, territory_code)
+
+
 def can_correct_act_fact(user, fact) -> bool:
     """An act's pay facts (outcome, RPPS, MT flag: DOMAIN.md §7.2-§7.4) are corrected by the SAS
     administrators of its territory and platform administrators, as shifts are; never by the desk."""

@@ -28,6 +28,7 @@ from regulation.selectors.facts import (
     act_fact_corrections,
     act_fact_get,
     act_facts_of_dossier,
+    act_facts_of_month,
 )
 from regulation.selectors.hours import (
     HoursStatus,
@@ -63,6 +64,7 @@ __all__ = [
     "act_fact_corrections",
     "act_fact_get",
     "act_facts_of_dossier",
+    "act_facts_of_month",
     "dossier_bookings",
     "dossier_read",
     "dossier_requests",

@@ -43,6 +43,35 @@ def act_facts_of_dossier(*, dossier: Dossier) -> list[ActFact]:
     )
 
 
+def act_facts_of_month(
+    *, territory_code: str, month: dt.date, rpps: str = "", outcome: str = "", corrected_only: bool = False
+):
+    """A territory's acts whose appointment falls in ``month`` (Paris time), for the SAS
+    administrators who correct them (issue 12 §3): by appointment, then id; filtered by the
+    effecteur's RPPS, the outcome or corrected ones only. Professionals' data only (§8)."""
+    from django.utils import timezone
+
+    tz = timezone.get_default_timezone()
+    start = dt.datetime.combine(month.replace(day=1), dt.time(0), tzinfo=tz)
+    end = dt.datetime.combine(
+        (month.replace(day=1) + dt.timedelta(days=32)).replace(day=1), dt.time(0), tzinfo=tz
+    )
+    qs = ActFact.objects.filter(
+        territory_id=territory_code, appointment_start__gte=start, appointment_start__lt=end
+    )
+    if rpps:
+        qs = qs.filter(rpps=rpps)
+    if outcome:
+        qs = qs.filter(outcome=outcome)
+    if corrected_only:
+        qs = qs.filter(corrected_at__isnull=False)
+    return (
+        qs.select_related("dossier")
+        .only(*[f.name for f in ActFact._meta.concrete_fields], "dossier__territory")
+        .order_by("appointment_start", "pk")
+    )
+
+
 def act_fact_get(*, pk: int) -> ActFact | None:
     """One act with its dossier's reference (its id and territory: no patient data is read)."""
     return (

@@ -247,3 +247,28 @@ class ActFactCorrectForm(DsfrBaseForm):
         label="L'effecteur est le médecin traitant du patient", required=False
     )
     reason = forms.CharField(label="Motif de la correction", max_length=200, required=False)
+
+
+class ActFactFilterForm(DsfrBaseForm):
+    """``?territoire=13&mois=2026-10&rpps=…&issue=…&corrigees=1`` on the territory's acts page."""
+
+    territoire = forms.CharField(required=False, max_length=3, label="Territoire")
+    mois = forms.DateField(
+        required=False,
+        input_formats=["%Y-%m"],
+        label="Mois du rendez-vous",
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+        error_messages={"invalid": "Mois attendu au format AAAA-MM."},
+    )
+    rpps = forms.RegexField(
+        required=False,
+        regex=r"^\d{11}$",
+        label="RPPS de l'effecteur",
+        error_messages={"invalid": "Le RPPS compte 11 chiffres."},
+    )
+    issue = forms.ChoiceField(required=False, label="Issue")
+    corrigees = forms.BooleanField(required=False, label="Corrigés seulement")
+
+    def __init__(self, *args, outcomes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["issue"].choices = [("", "Toutes"), *outcomes]

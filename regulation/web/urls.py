@@ -43,6 +43,7 @@ urlpatterns = [
         views.orientation_close,
         name="regulation-orientation-close",
     ),
+    path("actes/", facts.act_facts_list, name="regulation-act-facts"),
     path("actes/<int:pk>/", facts.act_fact_detail, name="regulation-act-fact"),
     path("rendez-vous/<int:pk>/issue/", views.booking_outcome, name="regulation-booking-outcome"),
     path("demandes/<int:pk>/reponse/", views.request_answer, name="regulation-request-answer"),

@@ -30,7 +30,14 @@ def act(demo_platform):
 
 def test_a_sas_administrator_corrects_an_act(page, live_server, login, act, screenshot):
     login(page, "sas13@demo.sas")
-    page.goto(f"{live_server.url}/regulation/actes/{act.pk}/")
+    # The administrator finds the act from the menu: the territory's acts of October 2026.
+    page.get_by_role("link", name="Actes rémunérés").first.click()
+    page.get_by_label("Mois du rendez-vous").fill("2026-10")
+    page.get_by_role("button", name="Afficher").click()
+    expect(page.get_by_test_id("act-count")).to_have_text("1 acte.")
+    screenshot(page, "act-facts-list")
+    page.get_by_test_id("act-rows").get_by_role("link", name="Ouvrir").click()
+    expect(page).to_have_url(f"{live_server.url}/regulation/actes/{act.pk}/")
     form = page.get_by_test_id("act-correct")
     form.get_by_label("RPPS de l'effecteur").fill("10003384328")
     form.get_by_label("Motif de la correction").fill("Remplaçant")

@@ -199,6 +199,7 @@ ROUTES: dict[str, Route] = {
     "regulation/dossiers/<int:pk>/orientation/cloturer/": R({OSNP, REG}, "POST", True, pk="dossier"),
     "regulation/rendez-vous/<int:pk>/issue/": R({OSNP, REG}, "POST", True, pk="booking"),
     # an act's pay facts: corrected by the territory's SAS administrators (issue 12 §3), not the desk
+    "regulation/actes/": R({ASAS, APF}),  # each administrator's own territories' acts
     "regulation/actes/<int:pk>/": R({ASAS, APF}, territorial=True, pk="act_fact"),
     "regulation/demandes/<int:pk>/reponse/": R({OSNP, REG}, "POST", True, pk="request"),
     "regulation/structures/demandes/": R({COORD}),
